@@ -1,0 +1,456 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/model"
+	"github.com/ghostline/ghostline/postprocess"
+	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/retrieval"
+	"github.com/ghostline/ghostline/telemetry"
+)
+
+// Retriever assembles a prompt for a cursor.
+type Retriever interface {
+	Assemble(ctx context.Context, q retrieval.Query) (retrieval.Prompt, error)
+}
+
+// Indexer learns about edits to open documents (re-indexing, model caches).
+type Indexer interface {
+	Update(path, text string)
+}
+
+// Gate is the acceptance predictor.
+type Gate interface {
+	Before(c ranker.Context) ranker.Decision
+	After(c ranker.Context, s ranker.Suggestion) ranker.Decision
+}
+
+// Recorder stores telemetry events. Record must not block.
+type Recorder interface {
+	Record(e telemetry.Event)
+}
+
+// SurvivalTracker measures how much accepted text is still in the document later.
+type SurvivalTracker interface {
+	Accepted(e telemetry.Event, path string, offset int, text string)
+	Document(path, text string, at time.Time)
+}
+
+// Pipeline is safe for concurrent use. Fields are set once before use;
+// settings change through SetSettings.
+type Pipeline struct {
+	Model     model.Backend
+	Retriever Retriever       // nil: in-file prompt only
+	Indexers  []Indexer       // told about every edit
+	Gate      Gate            // nil: show everything
+	Recorder  Recorder        // nil: no telemetry
+	Survival  SurvivalTracker // nil: no survival tracking
+	History   *ranker.History
+
+	SessionID, UserID, Repo string
+
+	settings atomic.Pointer[config.Settings]
+
+	mu      sync.Mutex
+	pending map[string]*pending // by path: the suggestion on screen
+	byID    map[string]*pending // shown, undecided suggestions
+	last    Explanation
+}
+
+type pending struct {
+	id, path, text string
+	offset         int
+	shownAt        time.Time
+	base           telemetry.Event
+}
+
+// Request is one completion request.
+type Request struct {
+	Path     string // absolute path of the document
+	Language string
+	Text     string // whole document
+	Offset   int    // byte offset of the cursor in Text
+	Invoked  bool   // manual trigger: the predictor never hides it
+}
+
+// Outcome says how a request ended.
+type Outcome string
+
+const (
+	OutcomeShown     Outcome = "shown"
+	OutcomeSkipped   Outcome = "skipped"   // gate 1: not worth generating
+	OutcomeHidden    Outcome = "hidden"    // gate 2: not worth showing
+	OutcomeEmpty     Outcome = "empty"     // nothing left after post-processing
+	OutcomeError     Outcome = "error"     // Err says why
+	OutcomeCancelled Outcome = "cancelled" // ctx ended first
+)
+
+// Timing is one stage's duration.
+type Timing struct {
+	Stage string
+	D     time.Duration
+}
+
+// Result of one request. Suggestion is empty unless Outcome is shown.
+type Result struct {
+	ID         string
+	Suggestion string // text to insert at the cursor
+	Outcome    Outcome
+	Model      string
+	Decision   ranker.Decision
+	Prompt     retrieval.Prompt
+	Timings    []Timing
+	Notice     string // show the user once (e.g. fell back to the built-in model)
+	Err        error
+}
+
+// Explanation is the last decision, for `ghostline/explain`.
+type Explanation struct {
+	ID       string
+	Outcome  Outcome
+	Stage    string // "gate1" or "gate2"
+	Decision ranker.Decision
+	Time     time.Time
+}
+
+// New returns a Pipeline around a model backend with the given settings.
+func New(m model.Backend, s config.Settings) *Pipeline {
+	p := &Pipeline{Model: m, History: &ranker.History{}, pending: map[string]*pending{}, byID: map[string]*pending{}}
+	p.settings.Store(&s)
+	return p
+}
+
+// Settings returns the settings in force.
+func (p *Pipeline) Settings() config.Settings { return *p.settings.Load() }
+
+// SetSettings replaces the settings for later requests.
+func (p *Pipeline) SetSettings(s config.Settings) { p.settings.Store(&s) }
+
+// Complete runs one request through every stage.
+func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
+	start := time.Now()
+	s := p.Settings()
+	res := Result{ID: newID()}
+	p.supersede(req.Path, start)
+	if req.Offset < 0 || req.Offset > len(req.Text) {
+		res.Outcome, res.Err = OutcomeError, fmt.Errorf("offset %d outside document of %d bytes", req.Offset, len(req.Text))
+		return res
+	}
+	base := p.event(res.ID, req)
+	stage := func(name string, t0 time.Time) {
+		res.Timings = append(res.Timings, Timing{name, time.Since(t0)})
+	}
+	finish := func(kind telemetry.Kind) Result {
+		res.Timings = append(res.Timings, Timing{"total", time.Since(start)})
+		e := base
+		e.Kind = kind
+		e.Time = time.Now().UTC()
+		e.LatencyMs = latencies(res.Timings)
+		e.Model = res.Model
+		e.Prob, e.Threshold, e.Features = res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
+		e.PromptChars = len(res.Prompt.Prefix) + len(res.Prompt.Suffix)
+		if res.Err != nil {
+			e.Error = res.Err.Error()
+		}
+		p.record(e)
+		return res
+	}
+	p.record(withKind(base, telemetry.KindRequested))
+
+	rc := ranker.Context{Language: req.Language, Prefix: req.Text[:req.Offset], Suffix: req.Text[req.Offset:], Invoked: req.Invoked, Now: start}
+	p.History.Fill(&rc)
+	gated := p.Gate != nil && s.Ranker.Enabled
+	if gated {
+		t0 := time.Now()
+		res.Decision = p.Gate.Before(rc)
+		stage("gate1", t0)
+		if !res.Decision.Show && !req.Invoked {
+			res.Outcome = OutcomeSkipped
+			p.explain(res, "gate1")
+			return finish(telemetry.KindSkipped)
+		}
+	}
+
+	t0 := time.Now()
+	prompt, err := p.prompt(ctx, req, s)
+	stage("retrieval", t0)
+	res.Prompt = prompt
+	if err != nil {
+		return p.fail(ctx, res, err, finish)
+	}
+
+	t0 = time.Now()
+	singleLine := !s.Completion.MultiLine || !atLineEnd(req.Text, req.Offset)
+	mr, err := p.Model.Complete(ctx, model.Request{
+		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
+		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
+	})
+	stage("model", t0)
+	res.Model, res.Notice = mr.Model, mr.Notice
+	if err != nil {
+		return p.fail(ctx, res, err, finish)
+	}
+	gen := base
+	gen.SuggestionChars = len(mr.Text)
+	gen.Model = mr.Model
+	p.record(withKind(gen, telemetry.KindGenerated))
+
+	t0 = time.Now()
+	text := postprocess.Clean(mr.Text, req.Text[:req.Offset], req.Text[req.Offset:], postprocess.Options{SingleLine: singleLine})
+	stage("postprocess", t0)
+	base.SuggestionChars = len(text)
+	base.SuggestionLines = strings.Count(text, "\n") + 1
+	if text == "" {
+		res.Outcome = OutcomeEmpty
+		return finish(telemetry.KindGenerated)
+	}
+	p.hashText(&base, prompt.Prefix+prompt.Suffix, text, s)
+
+	if gated {
+		t0 = time.Now()
+		res.Decision = p.Gate.After(rc, ranker.Suggestion{
+			Text: text, Confidence: mr.Confidence, HasConfidence: mr.HasConfidence, Tokens: mr.Tokens, Prompt: prompt.Prefix,
+		})
+		stage("gate2", t0)
+		if !res.Decision.Show && !req.Invoked {
+			res.Outcome = OutcomeHidden
+			p.explain(res, "gate2")
+			return finish(telemetry.KindHidden)
+		}
+	}
+	if ctx.Err() != nil {
+		res.Outcome, res.Err = OutcomeCancelled, ctx.Err()
+		return res
+	}
+	res.Suggestion, res.Outcome = text, OutcomeShown
+	p.explain(res, "gate2")
+	out := finish(telemetry.KindShown)
+	shown := base
+	shown.Model, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
+	p.show(&pending{id: res.ID, path: req.Path, text: text, offset: req.Offset, shownAt: time.Now(), base: shown})
+	return out
+}
+
+func (p *Pipeline) prompt(ctx context.Context, req Request, s config.Settings) (retrieval.Prompt, error) {
+	q := retrieval.Query{Path: req.Path, Language: req.Language, Text: req.Text, Offset: req.Offset, Budget: s.Retrieval.ContextTokens}
+	if p.Retriever != nil && s.Retrieval.Enabled {
+		return p.Retriever.Assemble(ctx, q)
+	}
+	return retrieval.InFile(q), nil
+}
+
+// fail ends a request whose retrieval or model stage failed.
+func (p *Pipeline) fail(ctx context.Context, res Result, err error, finish func(telemetry.Kind) Result) Result {
+	if ctx.Err() != nil {
+		res.Outcome, res.Err = OutcomeCancelled, ctx.Err()
+		return res
+	}
+	res.Outcome, res.Err = OutcomeError, err
+	return finish(telemetry.KindError)
+}
+
+// Accepted records that suggestion id was accepted in full.
+func (p *Pipeline) Accepted(id string, at time.Time) error {
+	pd, err := p.decide(id)
+	if err != nil {
+		return err
+	}
+	p.History.Decided(at, true, pd.text)
+	e := withKind(pd.base, telemetry.KindAccepted)
+	e.Time = at.UTC()
+	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = len(pd.text), len(strings.Fields(pd.text)), strings.Count(pd.text, "\n")+1
+	p.record(e)
+	if p.Survival != nil {
+		p.Survival.Accepted(e, pd.path, pd.offset, pd.text)
+	}
+	return nil
+}
+
+// PartiallyAccepted records that the first chars bytes of suggestion id were
+// accepted (next word / next line). The suggestion stays pending: the rest
+// may still be accepted or rejected.
+func (p *Pipeline) PartiallyAccepted(id string, chars int, at time.Time) error {
+	p.mu.Lock()
+	pd, ok := p.byID[id]
+	p.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownSuggestion, id)
+	}
+	chars = min(max(chars, 0), len(pd.text))
+	part := pd.text[:chars]
+	e := withKind(pd.base, telemetry.KindPartial)
+	e.Time = at.UTC()
+	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = chars, len(strings.Fields(part)), strings.Count(part, "\n")
+	p.record(e)
+	return nil
+}
+
+// Rejected records an explicit dismissal of suggestion id.
+func (p *Pipeline) Rejected(id string, at time.Time) error {
+	pd, err := p.decide(id)
+	if err != nil {
+		return err
+	}
+	p.reject(pd, at)
+	return nil
+}
+
+// ErrUnknownSuggestion: feedback for an id that is not pending (already
+// decided, superseded, or never shown).
+var ErrUnknownSuggestion = errors.New("unknown or already decided suggestion")
+
+func (p *Pipeline) decide(id string) (*pending, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pd, ok := p.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownSuggestion, id)
+	}
+	delete(p.byID, id)
+	if p.pending[pd.path] == pd {
+		delete(p.pending, pd.path)
+	}
+	return pd, nil
+}
+
+// reject logs pd as rejected, or as unseen when it was on screen too briefly to read.
+func (p *Pipeline) reject(pd *pending, at time.Time) {
+	kind := telemetry.KindRejected
+	if at.Sub(pd.shownAt) < time.Duration(p.Settings().Telemetry.UnseenMs)*time.Millisecond {
+		kind = telemetry.KindUnseen
+	} else {
+		p.History.Decided(at, false, pd.text)
+	}
+	e := withKind(pd.base, kind)
+	e.Time = at.UTC()
+	p.record(e)
+}
+
+// supersede rejects the suggestion pending on path: a new request for the
+// same document means the user typed past it.
+func (p *Pipeline) supersede(path string, at time.Time) {
+	p.mu.Lock()
+	pd := p.pending[path]
+	if pd != nil {
+		delete(p.pending, path)
+		delete(p.byID, pd.id)
+	}
+	p.mu.Unlock()
+	if pd != nil {
+		p.reject(pd, at)
+	}
+}
+
+// maxPending bounds the undecided suggestions kept (one per open document in practice).
+const maxPending = 1024
+
+func (p *Pipeline) show(pd *pending) {
+	p.History.Shown(pd.shownAt)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.byID) >= maxPending {
+		for id, old := range p.byID { // drop an arbitrary stale one
+			delete(p.byID, id)
+			delete(p.pending, old.path)
+			break
+		}
+	}
+	p.pending[pd.path] = pd
+	p.byID[pd.id] = pd
+}
+
+// Edited tells the pipeline that path now has text after an edit that
+// inserted or deleted chars characters: it feeds typing speed, survival
+// tracking and incremental indexing.
+func (p *Pipeline) Edited(path, text string, chars int, at time.Time) {
+	p.History.Keystroke(at, chars)
+	if p.Survival != nil {
+		p.Survival.Document(path, text, at)
+	}
+	for _, ix := range p.Indexers {
+		ix.Update(path, text)
+	}
+}
+
+// Explain returns the last gate decision.
+func (p *Pipeline) Explain() Explanation {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.last
+}
+
+func (p *Pipeline) explain(res Result, stage string) {
+	p.mu.Lock()
+	p.last = Explanation{ID: res.ID, Outcome: res.Outcome, Stage: stage, Decision: res.Decision, Time: time.Now()}
+	p.mu.Unlock()
+}
+
+func (p *Pipeline) event(id string, req Request) telemetry.Event {
+	return telemetry.Event{
+		SuggestionID: id, SessionID: p.SessionID, UserID: p.UserID, Repo: p.Repo,
+		Language: req.Language, Model: p.Model.Name(), Invoked: req.Invoked,
+	}
+}
+
+func (p *Pipeline) hashText(e *telemetry.Event, prompt, text string, s config.Settings) {
+	e.PromptHash, e.SuggestionHash = hash(prompt), hash(text)
+	if s.Telemetry.StoreText {
+		e.PromptText, e.SuggestionText = prompt, text
+	}
+}
+
+func (p *Pipeline) record(e telemetry.Event) {
+	if p.Recorder == nil {
+		return
+	}
+	e.ID = newID()
+	if e.Time.IsZero() {
+		e.Time = time.Now().UTC()
+	}
+	p.Recorder.Record(e)
+}
+
+func withKind(e telemetry.Event, k telemetry.Kind) telemetry.Event {
+	e.Kind = k
+	return e
+}
+
+func latencies(ts []Timing) map[string]float64 {
+	m := make(map[string]float64, len(ts))
+	for _, t := range ts {
+		m[t.Stage] = float64(t.D.Microseconds()) / 1000
+	}
+	return m
+}
+
+// atLineEnd reports whether only whitespace follows the cursor on its line:
+// only there may a suggestion span several lines.
+func atLineEnd(text string, off int) bool {
+	rest := text[off:]
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.TrimSpace(rest) == ""
+}
+
+func hash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:8])
+}
+
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

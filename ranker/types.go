@@ -1,0 +1,44 @@
+package ranker
+
+import "time"
+
+// Context is what is known before generation: the input of gate 1.
+type Context struct {
+	Language string
+	Prefix   string // document text before the cursor
+	Suffix   string // document text after the cursor
+	Invoked  bool   // manual trigger: never hidden
+	Now      time.Time
+
+	// Filled from the programmer's history (History.Fill).
+	SinceKeystroke   time.Duration // since the previous edit of any document
+	TypingSpeed      float64       // characters per second over the last few seconds
+	SinceShown       time.Duration // since the last suggestion was shown (-1: never)
+	SinceDecision    time.Duration // since the last accept/reject (-1: never)
+	RecentAcceptRate float64       // over the last decisions (prior when none)
+	LastDecision     int           // 1 accepted, 0 rejected, -1 none yet
+	LastRejected     string        // text of the last rejected suggestion
+}
+
+// Suggestion is what gate 2 adds to Context.
+type Suggestion struct {
+	Text string
+	// Confidence is the model's mean log-probability per token, or the
+	// built-in model's own score mapped to the same scale.
+	Confidence    float64
+	HasConfidence bool
+	Tokens        int
+	// Prompt is the text the model saw (for "identifiers not in the prompt").
+	Prompt string
+}
+
+// Decision is a gate's verdict.
+type Decision struct {
+	Show      bool
+	Prob      float64 // calibrated P(accept)
+	Threshold float64 // hide/skip when Prob < Threshold
+	// Features is the vector the model saw, by name, for telemetry and explain.
+	Features map[string]float64
+	// Reason is a short human explanation ("invoked", "below threshold", ...).
+	Reason string
+}

@@ -1,0 +1,49 @@
+package retrieval
+
+// Query is the cursor for which a prompt is assembled.
+type Query struct {
+	// Path is the file's absolute path (may be outside any index, or empty
+	// for an unsaved buffer).
+	Path     string
+	Language string // LSP language id
+	Text     string // the whole current document
+	Offset   int    // byte offset of the cursor in Text
+	// Budget is the token budget for the whole prompt (context + prefix +
+	// suffix); 0 means the configured default.
+	Budget int
+}
+
+// Prompt is an assembled fill-in-the-middle prompt.
+type Prompt struct {
+	// Prefix is the retrieved context followed by the current file's text
+	// before the cursor (trimmed from the top to fit the budget).
+	Prefix string
+	// Suffix is the current file's text after the cursor (trimmed from the bottom).
+	Suffix string
+	// Parts lists what went into Prefix, in order, for `ghostline context`
+	// and for telemetry.
+	Parts []Part
+	// Tokens is the estimated size of Prefix+Suffix.
+	Tokens int
+}
+
+// PartKind says where a part of the prompt came from.
+type PartKind string
+
+const (
+	PartSkeleton PartKind = "skeleton" // abstract context: a file's declarations
+	PartSnippet  PartKind = "snippet"  // a window of lines from another place
+	PartPrefix   PartKind = "prefix"   // the current file before the cursor
+	PartSuffix   PartKind = "suffix"   // the current file after the cursor
+)
+
+// Part is one piece of an assembled prompt.
+type Part struct {
+	Kind      PartKind
+	Path      string // repository-relative
+	StartLine int    // 1-based, for snippets
+	EndLine   int
+	Score     float64
+	Tokens    int
+	Text      string
+}
