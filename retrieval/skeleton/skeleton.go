@@ -1,0 +1,85 @@
+package skeleton
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Result is a file's skeleton.
+type Result struct {
+	// Text is the skeleton as source text in the file's own language.
+	Text string
+	// Symbols are the names the file declares (types, functions, methods,
+	// fields), for exact-match boosting in the index.
+	Symbols []string
+}
+
+// ErrUnsupported: the language has no skeleton extractor.
+var ErrUnsupported = errors.New("no skeleton extractor for this language")
+
+// Supported reports whether Extract handles the LSP language id lang.
+func Supported(lang string) bool {
+	if lang == "go" {
+		return true
+	}
+	_, ok := specs[lang]
+	return ok
+}
+
+// Extract returns the skeleton of src, a file in language lang (an LSP
+// language id: go, python, javascript, javascriptreact, typescript,
+// typescriptreact, java, rust, c, cpp). Syntax errors are tolerated: the
+// skeleton covers what parses.
+func Extract(lang string, src []byte) (Result, error) {
+	if lang == "go" {
+		return extractGo(src)
+	}
+	sp, ok := specs[lang]
+	if !ok {
+		return Result{}, fmt.Errorf("%w: %q", ErrUnsupported, lang)
+	}
+	return extractTree(sp, src)
+}
+
+// maxKeptLines caps a declaration kept whole (a long struct or enum) so one
+// declaration cannot crowd out the rest of the skeleton.
+const maxKeptLines = 40
+
+// capLines keeps the first maxKeptLines lines of s.
+func capLines(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			n++
+			if n == maxKeptLines {
+				return s[:i] + "\n\t..."
+			}
+		}
+	}
+	return s
+}
+
+// firstLine returns the first line of text of a comment, as a comment of
+// the same style, so the skeleton stays valid source: "/**\n * Finds a
+// user.\n */" becomes "/** Finds a user. */".
+func firstLine(comment string) string {
+	open, close := "", ""
+	switch {
+	case strings.HasPrefix(comment, "/**"):
+		open, close = "/** ", " */"
+	case strings.HasPrefix(comment, "/*"):
+		open, close = "/* ", " */"
+	}
+	for _, l := range strings.Split(comment, "\n") {
+		t := strings.TrimSpace(l)
+		if open != "" {
+			t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(t, "/**"), "/*"), "*/"), "*"))
+		}
+		if t == "" || t == `"""` || t == "'''" {
+			continue
+		}
+		return open + t + close
+	}
+	return ""
+}

@@ -1,0 +1,341 @@
+package skeleton
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"unsafe"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+	tsc "github.com/tree-sitter/tree-sitter-c/bindings/go"
+	tscpp "github.com/tree-sitter/tree-sitter-cpp/bindings/go"
+	tsjava "github.com/tree-sitter/tree-sitter-java/bindings/go"
+	tsjs "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
+	tspython "github.com/tree-sitter/tree-sitter-python/bindings/go"
+	tsrust "github.com/tree-sitter/tree-sitter-rust/bindings/go"
+	tsts "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
+)
+
+// spec tells the generic walker what each node kind of a grammar means.
+type spec struct {
+	grammar func() unsafe.Pointer
+	// keep: emitted whole (imports, fields, type aliases, prototypes).
+	keep set
+	// signature: emitted up to their "body" field, body elided.
+	signature set
+	// container: emitted up to their body, then their body is walked.
+	container set
+	// transparent: walked through as if their children stood in their place
+	// (export statements, decorators, templates, extern "C" blocks).
+	transparent set
+	// prefixed: wrappers whose own text (export, template<...>) is kept in
+	// front of the declaration they wrap.
+	prefixed set
+	// braces: the language delimits bodies with { }; otherwise (Python) ":".
+	braces bool
+	// comments: node kinds that are comments (for doc lines).
+	comments set
+
+	lang     *sitter.Language
+	langOnce sync.Once
+}
+
+type set map[string]bool
+
+func kinds(ks ...string) set {
+	s := set{}
+	for _, k := range ks {
+		s[k] = true
+	}
+	return s
+}
+
+var (
+	comments = kinds("comment", "line_comment", "block_comment")
+	jsSpec   = func(grammar func() unsafe.Pointer) *spec {
+		return &spec{
+			grammar: grammar,
+			keep: kinds("import_statement", "type_alias_declaration", "interface_declaration", "enum_declaration",
+				"public_field_definition", "field_definition", "method_signature", "abstract_method_signature",
+				"function_signature", "property_signature", "ambient_declaration"),
+			signature:   kinds("function_declaration", "generator_function_declaration", "method_definition"),
+			container:   kinds("class_declaration", "abstract_class_declaration", "class", "internal_module", "module"),
+			transparent: kinds("export_statement", "lexical_declaration", "variable_declaration"),
+			prefixed:    kinds("export_statement"),
+			braces:      true, comments: comments,
+		}
+	}
+	ts = jsSpec(tsts.LanguageTypescript)
+	js = jsSpec(tsjs.Language)
+	c  = &spec{
+		grammar:     tsc.Language,
+		keep:        kinds("preproc_include", "preproc_def", "type_definition", "declaration", "struct_specifier", "enum_specifier", "union_specifier", "field_declaration"),
+		signature:   kinds("function_definition"),
+		transparent: kinds("preproc_ifdef", "preproc_if", "preproc_else", "linkage_specification"),
+		braces:      true, comments: comments,
+	}
+	cpp = &spec{
+		grammar:     tscpp.Language,
+		keep:        kinds("preproc_include", "preproc_def", "type_definition", "alias_declaration", "using_declaration", "declaration", "enum_specifier", "field_declaration", "access_specifier"),
+		signature:   kinds("function_definition"),
+		container:   kinds("class_specifier", "struct_specifier", "namespace_definition"),
+		transparent: kinds("preproc_ifdef", "preproc_if", "preproc_else", "linkage_specification", "template_declaration"),
+		prefixed:    kinds("template_declaration"),
+		braces:      true, comments: comments,
+	}
+	specs = map[string]*spec{
+		"python": {
+			grammar:     tspython.Language,
+			keep:        kinds("import_statement", "import_from_statement", "future_import_statement", "decorator", "assignment"),
+			signature:   kinds("function_definition"),
+			container:   kinds("class_definition"),
+			transparent: kinds("decorated_definition", "expression_statement"),
+			comments:    kinds("comment"),
+		},
+		"javascript":      js,
+		"javascriptreact": js,
+		"typescript":      ts,
+		"typescriptreact": jsSpec(tsts.LanguageTSX),
+		"java": {
+			grammar:   tsjava.Language,
+			keep:      kinds("package_declaration", "import_declaration", "field_declaration", "constant_declaration", "enum_declaration"),
+			signature: kinds("method_declaration", "constructor_declaration", "compact_constructor_declaration"),
+			container: kinds("class_declaration", "interface_declaration", "record_declaration", "annotation_type_declaration"),
+			braces:    true, comments: comments,
+		},
+		"rust": {
+			grammar: tsrust.Language,
+			keep: kinds("use_declaration", "extern_crate_declaration", "struct_item", "enum_item", "union_item", "type_item",
+				"const_item", "static_item", "function_signature_item", "associated_type", "macro_definition"),
+			signature: kinds("function_item"),
+			container: kinds("impl_item", "trait_item", "mod_item"),
+			braces:    true, comments: comments,
+		},
+		"c":   c,
+		"cpp": cpp,
+	}
+)
+
+func (sp *spec) language() *sitter.Language {
+	sp.langOnce.Do(func() { sp.lang = sitter.NewLanguage(sp.grammar()) })
+	return sp.lang
+}
+
+// extractTree walks the syntax tree of src with the rules of sp.
+func extractTree(sp *spec, src []byte) (Result, error) {
+	p := sitter.NewParser()
+	defer p.Close()
+	if err := p.SetLanguage(sp.language()); err != nil {
+		return Result{}, fmt.Errorf("skeleton: %w", err)
+	}
+	tree := p.Parse(src, nil)
+	if tree == nil {
+		return Result{}, fmt.Errorf("skeleton: parse failed")
+	}
+	defer tree.Close()
+	w := walker{sp: sp, src: src}
+	w.walk(tree.RootNode())
+	return Result{Text: w.b.String(), Symbols: dedupe(w.syms)}, nil
+}
+
+type walker struct {
+	sp     *spec
+	src    []byte
+	b      strings.Builder
+	syms   []string
+	prefix string // written before the next line (an export keyword)
+}
+
+func (w *walker) text(start, end uint) string { return string(w.src[start:end]) }
+
+// walk emits the skeleton of n's named children.
+func (w *walker) walk(n *sitter.Node) {
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		w.node(n.NamedChild(i))
+	}
+}
+
+func (w *walker) node(n *sitter.Node) {
+	kind := n.Kind()
+	switch {
+	case w.sp.keep[kind]:
+		w.symbol(n)
+		w.doc(n)
+		t := strings.TrimRight(w.text(n.StartByte(), n.EndByte()), " \t\r\n")
+		if kind == "access_specifier" {
+			t += ":"
+		}
+		w.line(n, capLines(t))
+	case w.sp.signature[kind], w.sp.container[kind]:
+		body := n.ChildByFieldName("body")
+		if body == nil { // a declaration without a body: keep it whole
+			w.symbol(n)
+			w.doc(n)
+			w.line(n, capLines(w.text(n.StartByte(), n.EndByte())))
+			return
+		}
+		w.symbol(n)
+		w.doc(n)
+		head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
+		if w.sp.signature[kind] {
+			if !w.sp.braces {
+				w.line(n, head)
+				w.docstring(body)
+				w.line(body, "...")
+				return
+			}
+			w.line(n, head+" { ... }")
+			return
+		}
+		if w.sp.braces {
+			w.line(n, head+" {")
+			w.walk(body)
+			w.line(n, "}")
+			return
+		}
+		w.line(n, head)
+		w.docstring(body)
+		w.walk(body)
+	case w.sp.transparent[kind]:
+		w.transparent(n)
+	}
+}
+
+// transparent handles wrappers: an export keyword or variable declaration
+// around a function is emitted as a signature of the whole.
+func (w *walker) transparent(n *sitter.Node) {
+	if w.sp.prefixed[n.Kind()] {
+		w.doc(n)
+		if inner := w.declaration(n); inner != nil {
+			w.prefix = strings.TrimSpace(w.text(n.StartByte(), inner.StartByte())) + " "
+			w.node(inner)
+			w.prefix = ""
+			return
+		}
+	}
+	// `const f = (x) => { ... }` and `export function f() {}`: find a
+	// function value and emit everything up to its body.
+	if fn := findFunctionValue(n); fn != nil {
+		if body := fn.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
+			w.symbol(n)
+			w.doc(n)
+			w.line(n, strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")+" { ... }")
+			return
+		}
+	}
+	if n.Kind() == "lexical_declaration" || n.Kind() == "variable_declaration" {
+		if t := w.text(n.StartByte(), n.EndByte()); !strings.Contains(t, "\n") && len(t) <= 120 {
+			w.line(n, t)
+		}
+		return
+	}
+	w.walk(n)
+}
+
+func findFunctionValue(n *sitter.Node) *sitter.Node {
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		c := n.NamedChild(i)
+		switch c.Kind() {
+		case "arrow_function", "function_expression", "function":
+			return c
+		case "variable_declarator":
+			if v := c.ChildByFieldName("value"); v != nil {
+				switch v.Kind() {
+				case "arrow_function", "function_expression", "function":
+					return v
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// declaration returns the last named child of a wrapper that the walker
+// emits (the function under `export` or `template <...>`).
+func (w *walker) declaration(n *sitter.Node) *sitter.Node {
+	for i := int(n.NamedChildCount()) - 1; i >= 0; i-- {
+		c := n.NamedChild(uint(i))
+		if k := c.Kind(); w.sp.keep[k] || w.sp.signature[k] || w.sp.container[k] || w.sp.transparent[k] {
+			return c
+		}
+	}
+	return nil
+}
+
+// line writes s at n's indentation.
+func (w *walker) line(n *sitter.Node, s string) {
+	w.b.WriteString(w.indentOf(n))
+	w.b.WriteString(w.prefix)
+	w.prefix = ""
+	w.b.WriteString(s)
+	w.b.WriteByte('\n')
+}
+
+// indentOf returns the whitespace that starts n's line.
+func (w *walker) indentOf(n *sitter.Node) string {
+	start := int(n.StartByte())
+	i := start
+	for i > 0 && w.src[i-1] != '\n' {
+		i--
+	}
+	j := i
+	for j < start && (w.src[j] == ' ' || w.src[j] == '\t') {
+		j++
+	}
+	return string(w.src[i:j])
+}
+
+// doc writes the first line of the comment directly above n, if any.
+func (w *walker) doc(n *sitter.Node) {
+	prev := n.PrevNamedSibling()
+	if prev == nil || !w.sp.comments[prev.Kind()] {
+		return
+	}
+	if prev.EndPosition().Row+1 < n.StartPosition().Row {
+		return
+	}
+	if l := firstLine(w.text(prev.StartByte(), prev.EndByte())); l != "" {
+		w.line(n, l)
+	}
+}
+
+// docstring writes the first line of a Python docstring.
+func (w *walker) docstring(body *sitter.Node) {
+	if body.NamedChildCount() == 0 {
+		return
+	}
+	first := body.NamedChild(0)
+	if first.Kind() != "expression_statement" || first.NamedChildCount() == 0 || first.NamedChild(0).Kind() != "string" {
+		return
+	}
+	if l := firstLine(w.text(first.StartByte(), first.EndByte())); l != "" {
+		l = strings.Trim(l, `"'`)
+		w.line(first, `"""`+l+`"""`)
+	}
+}
+
+// symbol records the name a declaration introduces.
+func (w *walker) symbol(n *sitter.Node) {
+	if k := n.Kind(); strings.Contains(k, "import") || strings.Contains(k, "include") || k == "use_declaration" || k == "package_declaration" {
+		return // names of other modules, not declared here
+	}
+	if k := n.Kind(); k == "lexical_declaration" || k == "variable_declaration" {
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			w.symbol(n.NamedChild(i))
+		}
+		return
+	}
+	if name := n.ChildByFieldName("name"); name != nil {
+		w.syms = append(w.syms, w.text(name.StartByte(), name.EndByte()))
+		return
+	}
+	for _, field := range []string{"declarator", "left", "declaration"} {
+		if d := n.ChildByFieldName(field); d != nil {
+			w.symbol(d)
+			return
+		}
+	}
+	if k := n.Kind(); k == "identifier" || k == "field_identifier" || k == "type_identifier" {
+		w.syms = append(w.syms, w.text(n.StartByte(), n.EndByte()))
+	}
+}
