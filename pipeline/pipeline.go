@@ -166,6 +166,15 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		p.record(e)
 		return res
 	}
+	// fail ends a request whose retrieval or model stage failed.
+	fail := func(err error) Result {
+		if ctx.Err() != nil {
+			res.Outcome, res.Err = OutcomeCancelled, ctx.Err()
+			return res
+		}
+		res.Outcome, res.Err = OutcomeError, err
+		return finish(telemetry.KindError)
+	}
 	p.record(withKind(base, telemetry.KindRequested))
 
 	rc := ranker.Context{Language: req.Language, Prefix: req.Text[:req.Offset], Suffix: req.Text[req.Offset:], Invoked: req.Invoked, Now: start}
@@ -187,7 +196,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	stage("retrieval", t0)
 	res.Prompt = prompt
 	if err != nil {
-		return p.fail(ctx, res, err, finish)
+		return fail(err)
 	}
 
 	t0 = time.Now()
@@ -199,7 +208,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	stage("model", t0)
 	res.Model, res.Notice = mr.Model, mr.Notice
 	if err != nil {
-		return p.fail(ctx, res, err, finish)
+		return fail(err)
 	}
 	gen := base
 	gen.SuggestionChars = len(mr.Text)
@@ -248,16 +257,6 @@ func (p *Pipeline) prompt(ctx context.Context, req Request, s config.Settings) (
 		return p.Retriever.Assemble(ctx, q)
 	}
 	return retrieval.InFile(q), nil
-}
-
-// fail ends a request whose retrieval or model stage failed.
-func (p *Pipeline) fail(ctx context.Context, res Result, err error, finish func(telemetry.Kind) Result) Result {
-	if ctx.Err() != nil {
-		res.Outcome, res.Err = OutcomeCancelled, ctx.Err()
-		return res
-	}
-	res.Outcome, res.Err = OutcomeError, err
-	return finish(telemetry.KindError)
 }
 
 // Accepted records that suggestion id was accepted in full.

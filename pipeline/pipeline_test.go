@@ -1,0 +1,266 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/model"
+	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/telemetry"
+)
+
+type fakeModel struct {
+	text  string
+	err   error
+	calls int
+	got   model.Request
+}
+
+func (f *fakeModel) Name() string { return "fake" }
+func (f *fakeModel) Complete(ctx context.Context, req model.Request) (model.Result, error) {
+	f.calls++
+	f.got = req
+	if f.err != nil {
+		return model.Result{}, f.err
+	}
+	return model.Result{Text: f.text, Model: "fake"}, ctx.Err()
+}
+
+// gate shows or hides by fixed verdicts.
+type gate struct{ before, after bool }
+
+func (g gate) Before(c ranker.Context) ranker.Decision {
+	return ranker.Decision{Show: g.before, Prob: 0.1, Threshold: 0.2}
+}
+func (g gate) After(c ranker.Context, s ranker.Suggestion) ranker.Decision {
+	return ranker.Decision{Show: g.after, Prob: 0.15, Threshold: 0.2}
+}
+
+type recorder struct {
+	mu     sync.Mutex
+	events []telemetry.Event
+}
+
+func (r *recorder) Record(e telemetry.Event) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+}
+
+func (r *recorder) kinds() []telemetry.Kind {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ks []telemetry.Kind
+	for _, e := range r.events {
+		ks = append(ks, e.Kind)
+	}
+	return ks
+}
+
+func newTest(m model.Backend, g Gate) (*Pipeline, *recorder) {
+	p := New(m, config.Defaults())
+	rec := &recorder{}
+	p.Gate, p.Recorder = g, rec
+	return p, rec
+}
+
+const doc = "package p\n\nfunc add(a, b int) int {\n\treturn \n}\n"
+
+var cursor = len("package p\n\nfunc add(a, b int) int {\n\treturn ")
+
+func TestOutcomes(t *testing.T) {
+	tests := []struct {
+		name      string
+		model     *fakeModel
+		gate      Gate
+		invoked   bool
+		want      Outcome
+		wantCalls int
+		wantKinds []telemetry.Kind
+	}{
+		{"shown", &fakeModel{text: "a + b"}, gate{true, true}, false, OutcomeShown, 1,
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated, telemetry.KindShown}},
+		{"no gate shows all", &fakeModel{text: "a + b"}, nil, false, OutcomeShown, 1,
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated, telemetry.KindShown}},
+		{"gate 1 skips generation", &fakeModel{text: "a + b"}, gate{false, true}, false, OutcomeSkipped, 0,
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindSkipped}},
+		{"gate 2 hides", &fakeModel{text: "a + b"}, gate{true, false}, false, OutcomeHidden, 1,
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated, telemetry.KindHidden}},
+		{"invoked is never hidden", &fakeModel{text: "a + b"}, gate{false, false}, true, OutcomeShown, 1,
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated, telemetry.KindShown}},
+		{"whitespace only is empty", &fakeModel{text: "  \n\t"}, nil, false, OutcomeEmpty, 1,
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated, telemetry.KindGenerated}},
+		{"model error", &fakeModel{err: fmt.Errorf("x: %w", model.ErrBadResponse)}, nil, false, OutcomeError, 1,
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindError}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, rec := newTest(tt.model, tt.gate)
+			res := p.Complete(context.Background(), Request{Path: "/r/a.go", Language: "go", Text: doc, Offset: cursor, Invoked: tt.invoked})
+			if res.Outcome != tt.want {
+				t.Fatalf("outcome = %s (err %v), want %s", res.Outcome, res.Err, tt.want)
+			}
+			if tt.model.calls != tt.wantCalls {
+				t.Errorf("model calls = %d, want %d", tt.model.calls, tt.wantCalls)
+			}
+			if (res.Suggestion != "") != (tt.want == OutcomeShown) {
+				t.Errorf("suggestion %q with outcome %s", res.Suggestion, res.Outcome)
+			}
+			if got := rec.kinds(); fmt.Sprint(got) != fmt.Sprint(tt.wantKinds) {
+				t.Errorf("events = %v, want %v", got, tt.wantKinds)
+			}
+			if tt.want == OutcomeError && !errors.Is(res.Err, model.ErrBadResponse) {
+				t.Errorf("err = %v, want the model's error", res.Err)
+			}
+			last := stageNames(res.Timings)
+			if len(last) == 0 || last[len(last)-1] != "total" {
+				t.Errorf("timings %v do not end with total", last)
+			}
+		})
+	}
+}
+
+func stageNames(ts []Timing) []string {
+	var s []string
+	for _, t := range ts {
+		s = append(s, t.Stage)
+	}
+	return s
+}
+
+func TestPromptReachesModel(t *testing.T) {
+	m := &fakeModel{text: "a + b"}
+	p, _ := newTest(m, nil)
+	p.Complete(context.Background(), Request{Path: "/r/a.go", Language: "go", Text: doc, Offset: cursor})
+	if m.got.Prefix != doc[:cursor] || m.got.Suffix != doc[cursor:] || m.got.Language != "go" {
+		t.Errorf("model saw prefix %q suffix %q lang %q", m.got.Prefix, m.got.Suffix, m.got.Language)
+	}
+	if m.got.SingleLine {
+		t.Error("cursor at line end must allow multi-line")
+	}
+	mid := len("package p\n\nfunc ")
+	p.Complete(context.Background(), Request{Path: "/r/a.go", Text: doc, Offset: mid})
+	if !m.got.SingleLine {
+		t.Error("cursor in the middle of a line must ask for a single line")
+	}
+}
+
+func TestFeedback(t *testing.T) {
+	m := &fakeModel{text: "a + b"}
+	p, rec := newTest(m, nil)
+	s := p.Settings()
+	s.Telemetry.UnseenMs = 0
+	p.SetSettings(s)
+	ctx := context.Background()
+	req := Request{Path: "/r/a.go", Language: "go", Text: doc, Offset: cursor}
+
+	res := p.Complete(ctx, req)
+	if err := p.Accepted(res.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Accepted(res.ID, time.Now()); !errors.Is(err, ErrUnknownSuggestion) {
+		t.Errorf("second accept: err = %v, want ErrUnknownSuggestion", err)
+	}
+
+	res = p.Complete(ctx, req)
+	if err := p.PartiallyAccepted(res.ID, 3, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.Complete(ctx, req) // supersedes: the partially accepted one is rejected
+	// The next request supersedes that one's suggestion in turn.
+
+	res = p.Complete(ctx, req)
+	if err := p.Rejected(res.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []telemetry.Kind
+	var partial telemetry.Event
+	for _, e := range rec.events {
+		switch e.Kind {
+		case telemetry.KindAccepted, telemetry.KindPartial, telemetry.KindRejected, telemetry.KindUnseen:
+			got = append(got, e.Kind)
+		}
+		if e.Kind == telemetry.KindPartial {
+			partial = e
+		}
+		if e.ID == "" || e.SuggestionID == "" || e.Time.IsZero() {
+			t.Errorf("event %s lacks id, suggestion id or time", e.Kind)
+		}
+	}
+	want := []telemetry.Kind{telemetry.KindAccepted, telemetry.KindPartial, telemetry.KindRejected, telemetry.KindRejected, telemetry.KindRejected}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("decisions = %v, want %v", got, want)
+	}
+	if partial.AcceptedChars != 3 {
+		t.Errorf("partial accepted chars = %d, want 3", partial.AcceptedChars)
+	}
+	c := ranker.Context{Now: time.Now()}
+	p.History.Fill(&c)
+	if c.LastDecision != 0 || c.LastRejected != "a + b" {
+		t.Errorf("history: last decision %d, last rejected %q", c.LastDecision, c.LastRejected)
+	}
+}
+
+func TestUnseenWhenSupersededQuickly(t *testing.T) {
+	p, rec := newTest(&fakeModel{text: "a + b"}, nil) // default unseen threshold: 250 ms
+	req := Request{Path: "/r/a.go", Text: doc, Offset: cursor}
+	p.Complete(context.Background(), req)
+	p.Complete(context.Background(), req)
+	kinds := rec.kinds()
+	found := false
+	for _, k := range kinds {
+		found = found || k == telemetry.KindUnseen
+		if k == telemetry.KindRejected {
+			t.Errorf("a suggestion superseded at once must count as unseen, got rejected: %v", kinds)
+		}
+	}
+	if !found {
+		t.Errorf("no unseen event in %v", kinds)
+	}
+}
+
+func TestTextOnlyWhenOptedIn(t *testing.T) {
+	for _, optIn := range []bool{false, true} {
+		p, rec := newTest(&fakeModel{text: "a + b"}, nil)
+		s := p.Settings()
+		s.Telemetry.StoreText = optIn
+		p.SetSettings(s)
+		p.Complete(context.Background(), Request{Path: "/r/a.go", Text: doc, Offset: cursor})
+		for _, e := range rec.events {
+			if e.Kind != telemetry.KindShown {
+				continue
+			}
+			if e.SuggestionHash == "" || e.PromptHash == "" {
+				t.Error("hashes must always be set")
+			}
+			if (e.SuggestionText != "") != optIn || (e.PromptText != "") != optIn {
+				t.Errorf("storeText=%v but text stored=%v", optIn, e.SuggestionText != "")
+			}
+		}
+	}
+}
+
+func TestCancelledAndBadOffset(t *testing.T) {
+	p, rec := newTest(&fakeModel{text: "a + b"}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := p.Complete(ctx, Request{Path: "/r/a.go", Text: doc, Offset: cursor})
+	if res.Outcome != OutcomeCancelled || res.Suggestion != "" {
+		t.Errorf("cancelled request: outcome %s, suggestion %q", res.Outcome, res.Suggestion)
+	}
+	for _, e := range rec.events {
+		if e.Kind == telemetry.KindShown {
+			t.Error("a cancelled request must not be logged as shown")
+		}
+	}
+	res = p.Complete(context.Background(), Request{Text: doc, Offset: len(doc) + 5})
+	if res.Outcome != OutcomeError || res.Err == nil {
+		t.Errorf("offset past the end: outcome %s, err %v", res.Outcome, res.Err)
+	}
+}
