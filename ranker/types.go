@@ -9,6 +9,11 @@ type Context struct {
 	Suffix   string // document text after the cursor
 	Invoked  bool   // manual trigger: never hidden
 	Now      time.Time
+	// DocLength and Offset are the document's length and the cursor's byte
+	// offset when Prefix and Suffix are only a window of the document (as in
+	// logged prompts); zero means len(Prefix)+len(Suffix) and len(Prefix).
+	DocLength int
+	Offset    int
 
 	// Filled from the programmer's history (History.Fill).
 	SinceKeystroke   time.Duration // since the previous edit of any document

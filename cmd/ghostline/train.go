@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ghostline/ghostline/ranker"
+)
+
+func init() {
+	register(command{name: "train", summary: "train the acceptance predictor from telemetry or a CUPS/export JSONL file", run: runTrain})
+}
+
+func runTrain(ctx context.Context, args []string) error {
+	fs := newFlags("train", "")
+	jsonl := fs.String("jsonl", "", "decisions as JSON lines: CUPS events or `ghostline telemetry export --jsonl` output (- for stdin)")
+	from := fs.String("from", "", "telemetry database to train from")
+	out := fs.String("out", "", "model file to write (default $XDG_DATA_HOME/ghostline/ranker.json)")
+	folds := fs.Int("folds", 5, "cross-validation folds, split by programmer")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (*jsonl == "") == (*from == "") {
+		return fmt.Errorf("%w: give exactly one of --jsonl FILE or --from telemetry.db", errUsage)
+	}
+	if *out == "" {
+		p, err := ranker.DefaultModelPath()
+		if err != nil {
+			return err
+		}
+		*out = p
+	}
+	ds, source, err := loadDecisions(*jsonl, *from)
+	if err != nil {
+		return err
+	}
+	m, err := ranker.Train(ds, ranker.TrainOptions{Folds: *folds, Source: source})
+	if err != nil {
+		return err
+	}
+	if err := m.WriteFile(*out); err != nil {
+		return err
+	}
+	fmt.Printf("trained on %d decisions (%d accepted) from %d programmers (%s format, %d skipped)\n",
+		m.Decisions, m.Accepted, m.Groups, ds.Format, ds.Skipped)
+	for i, g := range []ranker.GateModel{m.Gate1, m.Gate2} {
+		fmt.Printf("gate %d: %s\n", i+1, g.Model)
+		for _, c := range g.CV {
+			fmt.Printf("  %-24s cv AUC %.3f  log-loss %.3f\n", c.Name, c.AUC, c.LogLoss)
+		}
+	}
+	for _, t := range m.Thresholds {
+		fmt.Printf("precision %.2f: skip when P(accept) < %.3f, hide when < %.3f (cv: %.1f%% hidden, %.1f%% skipped)\n",
+			t.Precision, t.Gate1, t.Gate2, 100*t.Hidden, 100*t.Skipped)
+	}
+	fmt.Printf("wrote %s\n", *out)
+	return nil
+}
+
+// loadDecisions reads a JSONL file (or stdin) or the telemetry store.
+func loadDecisions(jsonl, db string) (*ranker.Dataset, string, error) {
+	if db != "" {
+		return nil, "", errors.New("reading the telemetry store directly is not available yet: use `ghostline telemetry export --jsonl | ghostline train --jsonl -`")
+	}
+	var r io.Reader = os.Stdin
+	if jsonl != "-" {
+		f, err := os.Open(jsonl)
+		if err != nil {
+			return nil, "", fmt.Errorf("open decisions: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	ds, err := ranker.ReadDataset(r)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", jsonl, err)
+	}
+	return ds, ds.Format, nil
+}

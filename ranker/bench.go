@@ -1,0 +1,97 @@
+package ranker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// BenchCase is one request for MeasureLatency: a cursor at the end of a
+// line of a real file, with the file's next line as the suggestion.
+type BenchCase struct {
+	Context    Context
+	Suggestion Suggestion
+}
+
+// BenchCases builds up to n cases from the source files under root with
+// extension ext (".go", ".py"), one cursor per file, half-way down.
+func BenchCases(ctx context.Context, root, ext string, n int) ([]BenchCase, error) {
+	lang := map[string]string{".go": "go", ".py": "python", ".js": "javascript", ".ts": "typescript", ".rs": "rust", ".c": "c", ".java": "java"}[ext]
+	var out []BenchCase
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if ctx.Err() != nil || len(out) >= n {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			return nil // unreadable entries are skipped
+		}
+		if d.IsDir() || filepath.Ext(path) != ext {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil
+		}
+		text := string(data)
+		mid := strings.IndexByte(text[len(text)/2:], '\n')
+		if mid < 0 {
+			return nil
+		}
+		off := len(text)/2 + mid
+		next, _, _ := strings.Cut(text[off+1:], "\n")
+		now := time.Now()
+		out = append(out, BenchCase{
+			Context: Context{Language: lang, Prefix: text[:off], Suffix: text[off:], Now: now,
+				SinceKeystroke: 120 * time.Millisecond, TypingSpeed: 5, SinceShown: 3 * time.Second, SinceDecision: 8 * time.Second,
+				RecentAcceptRate: 0.35, LastDecision: 0, LastRejected: strings.TrimSpace(next)},
+			Suggestion: Suggestion{Text: "\n" + next, Confidence: -0.3, HasConfidence: true, Prompt: text[max(0, off-8000):off]},
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bench cases under %s: %w", root, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no %s files under %s", ext, root)
+	}
+	return out, nil
+}
+
+// Latency summarises per-call durations.
+type Latency struct {
+	N             int
+	P50, P99, Max time.Duration
+}
+
+func latency(ds []time.Duration) Latency {
+	slices.Sort(ds)
+	return Latency{N: len(ds), P50: ds[len(ds)/2], P99: ds[len(ds)*99/100], Max: ds[len(ds)-1]}
+}
+
+// MeasureLatency times every gate call over rounds passes of the cases.
+func MeasureLatency(g *Gate, cases []BenchCase, rounds int) (gate1, gate2 Latency) {
+	var d1, d2 []time.Duration
+	for range max(rounds, 1) {
+		for _, c := range cases {
+			t0 := time.Now()
+			g.Before(c.Context)
+			t1 := time.Now()
+			g.After(c.Context, c.Suggestion)
+			t2 := time.Now()
+			d1, d2 = append(d1, t1.Sub(t0)), append(d2, t2.Sub(t1))
+		}
+	}
+	return latency(d1), latency(d2)
+}
+
+// WriteLatency prints one line per gate.
+func WriteLatency(w io.Writer, name string, l Latency) {
+	fmt.Fprintf(w, "%-7s %7d calls  p50 %6.1f µs  p99 %6.1f µs  max %7.1f µs\n", name, l.N,
+		float64(l.P50.Nanoseconds())/1e3, float64(l.P99.Nanoseconds())/1e3, float64(l.Max.Nanoseconds())/1e3)
+}
