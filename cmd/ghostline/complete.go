@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/engine"
+	"github.com/ghostline/ghostline/model/builtin"
+	"github.com/ghostline/ghostline/pipeline"
+)
+
+func init() {
+	register(command{
+		name:    "complete",
+		summary: "complete at FILE:LINE:COL (1-based, columns in characters); timings on stderr",
+		run:     runComplete,
+	})
+}
+
+func runComplete(ctx context.Context, args []string) error {
+	fs := newFlags("complete", "FILE:LINE:COL")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	settingsJSON := fs.String("settings", "", `settings as JSON, e.g. '{"model":{"provider":"builtin"}}'`)
+	provider := fs.String("provider", "", "shorthand for model.provider (auto, ollama, openai, llamacpp, builtin)")
+	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: want exactly one FILE:LINE:COL", errUsage)
+	}
+	closeLog, err := setupLogging("", *logLevel)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	path, line, col, err := parsePosition(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	s, err := cliSettings(*settingsJSON, *provider)
+	if err != nil {
+		return err
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	text := string(src)
+	off, err := engine.Offset(text, line, col)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	root, err := engine.FindRoot(path)
+	if err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(path)
+
+	t0 := time.Now()
+	eng, err := engine.Open(ctx, root, s, stderrReporter{})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	if err := eng.WaitReady(ctx); err != nil {
+		return err
+	}
+	ready := time.Since(t0)
+	res := eng.Complete(ctx, pipeline.Request{
+		Path: abs, Language: builtin.LanguageOf(abs), Text: text, Offset: off, Invoked: true,
+	})
+	if *asJSON {
+		return printCompleteJSON(res, ready)
+	}
+	if res.Notice != "" {
+		fmt.Fprintln(os.Stderr, "note:", res.Notice)
+	}
+	if res.Outcome == pipeline.OutcomeShown {
+		fmt.Println(res.Suggestion)
+	}
+	fmt.Fprintf(os.Stderr, "outcome %s, model %s, P(accept) %.2f\n", res.Outcome, res.Model, res.Decision.Prob)
+	fmt.Fprintf(os.Stderr, "timings: %s (setup %s)\n", formatTimings(res.Timings), ready.Round(time.Millisecond))
+	if res.Err != nil {
+		return res.Err
+	}
+	return nil
+}
+
+// parsePosition splits FILE:LINE:COL from the right, so file names may contain colons.
+func parsePosition(arg string) (path string, line, col int, err error) {
+	parts := strings.Split(arg, ":")
+	if len(parts) < 3 {
+		return "", 0, 0, fmt.Errorf("%w: position %q is not FILE:LINE:COL", errUsage, arg)
+	}
+	n := len(parts)
+	line, err1 := strconv.Atoi(parts[n-2])
+	col, err2 := strconv.Atoi(parts[n-1])
+	if err1 != nil || err2 != nil {
+		return "", 0, 0, fmt.Errorf("%w: position %q: line and column must be numbers", errUsage, arg)
+	}
+	return strings.Join(parts[:n-2], ":"), line, col, nil
+}
+
+// cliSettings builds settings from defaults, a JSON overlay and flag shorthands.
+func cliSettings(settingsJSON, provider string) (config.Settings, error) {
+	s, err := config.Defaults().Merge(json.RawMessage(settingsJSON))
+	if err != nil {
+		return s, fmt.Errorf("%w: --settings: %v", errUsage, err)
+	}
+	if provider != "" {
+		s.Model.Provider = provider
+	}
+	return s, nil
+}
+
+func formatTimings(ts []pipeline.Timing) string {
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %.2fms", t.Stage, float64(t.D.Microseconds())/1000)
+	}
+	return b.String()
+}
+
+func printCompleteJSON(res pipeline.Result, ready time.Duration) error {
+	timings := map[string]float64{"setup": float64(ready.Microseconds()) / 1000}
+	for _, t := range res.Timings {
+		timings[t.Stage] = float64(t.D.Microseconds()) / 1000
+	}
+	out := map[string]any{
+		"suggestion": res.Suggestion, "outcome": res.Outcome, "model": res.Model,
+		"prob": res.Decision.Prob, "timingsMs": timings, "promptTokens": res.Prompt.Tokens,
+	}
+	if res.Notice != "" {
+		out["notice"] = res.Notice
+	}
+	if res.Err != nil {
+		out["error"] = res.Err.Error()
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	if res.Err != nil {
+		return res.Err
+	}
+	return nil
+}
+
+// stderrReporter shows engine progress on stderr for command-line use: a
+// live counter on a terminal, the final count otherwise.
+type stderrReporter struct{}
+
+func (stderrReporter) Progress(title string, done, total int) {
+	fi, err := os.Stderr.Stat()
+	tty := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	switch {
+	case total <= 0:
+	case done >= total:
+		fmt.Fprintf(os.Stderr, "\r%s: %d/%d\n", title, done, total)
+	case tty:
+		fmt.Fprintf(os.Stderr, "\r%s: %d/%d", title, done, total)
+	}
+}
+
+func (stderrReporter) Message(text string) { fmt.Fprintln(os.Stderr, "note:", text) }
