@@ -4,7 +4,7 @@ BIN     := bin/ghostline
 PREFIX  ?= $(HOME)/.local
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
 
-.PHONY: build run test lint bench install clean
+.PHONY: build run test lint bench install clean ranker-model
 
 build:
 	$(GO) build -o $(BIN) ./cmd/ghostline
@@ -29,3 +29,8 @@ install:
 
 clean:
 	rm -rf bin
+
+# Retrain the predictor shipped in the binary from the CUPS study data
+# (deterministic: the same data gives the same file).
+ranker-model:
+	$(GO) generate ./ranker
