@@ -4,5 +4,24 @@
 // prompt templates, streaming with early stop, and timeouts. The built-in
 // offline model lives in model/builtin.
 //
+// Exported surface:
+//   - Open(config.Model) returns a Server (a Backend with Check and
+//     Endpoint) for provider ollama (also auto), openai or llamacpp.
+//     NewOllama and NewOpenAI build one directly.
+//   - Check asks the server whether it answers and has the model; errors
+//     wrap the sentinels of model.go (ErrUnavailable, ErrModelNotFound,
+//     ErrBadResponse, ErrTimeout), as do Complete's.
+//   - FIM, LookupFIM and Families: the template table (Qwen2.5-Coder,
+//     CodeLlama, StarCoder2, DeepSeek-Coder, CodeGemma, Codestral,
+//     Granite-Code), chosen by model name or the model.template setting.
+//   - Diagnose: the checks behind `ghostline doctor`, each failure with
+//     what to do about it.
+//
+// Every request has a deadline (model.timeoutMs), answers are bounded
+// (MaxAnswerBytes), a single-line request closes its stream at the first
+// line end so the server stops generating, and API keys never appear in
+// errors or logs. model/ollamatest runs a real Ollama server with a tiny
+// generated model for tests.
+//
 // model knows nothing about LSP, retrieval or telemetry.
 package model

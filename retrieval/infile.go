@@ -1,5 +1,7 @@
 package retrieval
 
+import "unicode/utf8"
+
 // InFile assembles a prompt from the current document alone: as much of the
 // text before the cursor as fits (cut at a line start), then the text after
 // it. It is the prompt when retrieval is off or no index exists yet.
@@ -27,49 +29,81 @@ func InFile(q Query) Prompt {
 const DefaultBudget = 2048
 
 // EstimateTokens over-estimates the BPE token count of s: code tokenizers
-// average 3–4 bytes a token, so counting one per 3 bytes (plus one per line
-// for indentation tokens) never overshoots the model's window.
+// average 3–4 bytes a token, so it counts one per 3 bytes, plus one per line
+// for indentation tokens, plus one per digit (Llama-family tokenizers split
+// numbers into single digits). It never overshoots the model's window: the
+// estimate of a concatenation is at most the sum of the parts' estimates.
 func EstimateTokens(s string) int {
-	n := (len(s) + 2) / 3
+	var lines, digits int
 	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			n++
+		switch c := s[i]; {
+		case c == '\n':
+			lines++
+		case '0' <= c && c <= '9':
+			digits++
 		}
 	}
-	return n
+	return estimate(len(s), lines, digits)
 }
 
-// fitTail keeps the end of s within budget tokens, starting at a line start.
+func estimate(bytes, lines, digits int) int {
+	return (bytes-digits+2)/3 + lines + digits
+}
+
+// fitTail keeps the longest end of s within budget tokens that starts at a
+// line start (or, when even the last line does not fit, the longest end
+// that fits, starting at a character boundary). It scans only what it keeps.
 func fitTail(s string, budget int) string {
-	if EstimateTokens(s) <= budget {
-		return s
-	}
-	lo := len(s) - budget*3
-	for lo < len(s) && EstimateTokens(s[lo:]) > budget {
-		lo += (EstimateTokens(s[lo:]) - budget) + 1
-	}
-	for i := lo; i < len(s); i++ {
-		if s[i] == '\n' {
-			return s[i+1:]
+	var lines, digits int
+	best := len(s)
+	for i := len(s) - 1; i >= 0; i-- {
+		switch c := s[i]; {
+		case c == '\n':
+			lines++
+		case '0' <= c && c <= '9':
+			digits++
+		}
+		if estimate(len(s)-i, lines, digits) > budget {
+			if best == len(s) { // no whole line fits: cut inside the last one
+				best = i + 1
+				for best < len(s) && !utf8.RuneStart(s[best]) {
+					best++
+				}
+			}
+			return s[best:]
+		}
+		if i == 0 || s[i-1] == '\n' {
+			best = i
 		}
 	}
-	return s[min(lo, len(s)):]
+	return s
 }
 
-// fitHead keeps the start of s within budget tokens, ending at a line end.
+// fitHead keeps the longest start of s within budget tokens that ends at a
+// line end (or, when even the first line does not fit, the longest start
+// that fits, ending at a character boundary).
 func fitHead(s string, budget int) string {
-	if EstimateTokens(s) <= budget {
-		return s
-	}
-	hi := min(budget*3, len(s))
-	for hi > 0 && EstimateTokens(s[:hi]) > budget {
-		hi -= EstimateTokens(s[:hi]) - budget
-	}
-	hi = max(hi, 0)
-	for i := hi - 1; i >= 0; i-- {
-		if s[i] == '\n' {
-			return s[:i+1]
+	var lines, digits int
+	best := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n':
+			lines++
+		case '0' <= c && c <= '9':
+			digits++
+		}
+		if estimate(i+1, lines, digits) > budget {
+			if best == 0 {
+				best = i
+				for best > 0 && !utf8.RuneStart(s[best]) {
+					best--
+				}
+			}
+			return s[:best]
+		}
+		if s[i] == '\n' || i == len(s)-1 {
+			best = i + 1
 		}
 	}
-	return s[:hi]
+	return s
 }

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ghostline/ghostline/lsp/lspbench"
+)
+
+func init() {
+	benchGroup.add(command{name: "lsp", summary: "LSP server overhead per keystroke, and model calls in a typing replay", run: runBenchLSP})
+}
+
+func runBenchLSP(ctx context.Context, args []string) error {
+	fs := newFlags("bench lsp", "")
+	n := fs.Int("n", 2000, "keystrokes to time for the overhead figures")
+	lines := fs.Int("lines", 5000, "lines of Go (from GOROOT/src/net/http) in the document")
+	replay := fs.Bool("replay", true, "also replay typing 300-odd characters (takes about 30 s)")
+	pauses := fs.Int("pauses", 4, "pauses of about 500 ms in the replay, besides the end of typing")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if _, err := setupLogging("", "warn"); err != nil {
+		return err
+	}
+	text, err := lspbench.GoSource(*lines)
+	if err != nil {
+		return err
+	}
+	o, err := lspbench.Overhead(ctx, text, *n)
+	if err != nil {
+		return fmt.Errorf("overhead: %w", err)
+	}
+	fmt.Printf("overhead per keystroke (didChange + inlineCompletion, instant model, %d-line Go file, %d keystrokes):\n", o.Lines, o.Keystrokes)
+	fmt.Printf("  p50 %s   p99 %s   max %s   (targets: p50 <= 1ms, p99 <= 5ms)\n", benchMs(o.P50), benchMs(o.P99), benchMs(o.Max))
+	if !*replay {
+		return nil
+	}
+	doc, typed, err := lspbench.TypingSample()
+	if err != nil {
+		return err
+	}
+	r, err := lspbench.Replay(ctx, lspbench.ReplayOptions{Document: doc, Typed: typed, Pauses: *pauses, Seed: 1})
+	if err != nil {
+		return fmt.Errorf("replay: %w", err)
+	}
+	fmt.Printf("typing replay (%d keystrokes, 40-120 ms apart, default debounce settings, %s):\n", r.Keystrokes, r.Duration.Round(time.Second/10))
+	fmt.Printf("  pauses %d (%d + end of typing)   model calls %d   requests answered %d   cancelled by the next keystroke %d\n",
+		r.Pauses, r.Pauses-1, r.ModelCalls, r.Answered, r.Cancelled)
+	if r.ModelCalls != r.Pauses {
+		return fmt.Errorf("model calls %d != pauses %d", r.ModelCalls, r.Pauses)
+	}
+	return nil
+}
+
+func benchMs(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d.Microseconds())/1000) }

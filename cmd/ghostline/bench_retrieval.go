@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/ghostline/ghostline/retrieval/eval"
+)
+
+func init() {
+	benchGroup.add(command{
+		name:    "retrieval",
+		summary: "cold indexing, re-indexing, prompt assembly and the retrieval evaluation on a repository",
+		run:     runBenchRetrieval,
+	})
+}
+
+func runBenchRetrieval(ctx context.Context, args []string) error {
+	fs := newFlags("bench retrieval", "")
+	repo := fs.String("repo", "", "repository (default: the Go standard library)")
+	samples := fs.Int("samples", 500, "cursor positions")
+	seed := fs.Uint64("seed", 1, "random seed")
+	budget := fs.Int("budget", 0, "prompt budget in tokens (default: retrieval.contextTokens)")
+	settingsJSON := fs.String("settings", "", "settings as JSON")
+	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	closeLog, err := setupLogging("", *logLevel)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	if *repo == "" {
+		out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+		if err != nil {
+			return fmt.Errorf("%w: no --repo and no go toolchain to find the standard library: %v", errUsage, err)
+		}
+		*repo = filepath.Join(strings.TrimSpace(string(out)), "src")
+	}
+	s, err := cliSettings(*settingsJSON, "")
+	if err != nil {
+		return err
+	}
+	// A fresh index directory: the benchmark measures a cold index.
+	dir, err := os.MkdirTemp("", "ghostline-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	s.Retrieval.IndexDir = dir
+	r, err := eval.Bench(ctx, eval.Options{Repo: *repo, Samples: *samples, Seed: *seed, Budget: *budget,
+		Config: s.Retrieval, Progress: newProgressBar()})
+	if err != nil {
+		return err
+	}
+	r.Write(os.Stdout)
+	return nil
+}

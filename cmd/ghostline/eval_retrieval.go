@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/ghostline/ghostline/retrieval/eval"
+)
+
+func init() {
+	evalGroup.add(command{
+		name:    "retrieval",
+		summary: "recall of the hidden rest of a line in prompts built with and without retrieval",
+		run:     runEvalRetrieval,
+	})
+}
+
+func runEvalRetrieval(ctx context.Context, args []string) error {
+	fs := newFlags("eval retrieval", "")
+	repo := fs.String("repo", ".", "repository to evaluate on")
+	samples := fs.Int("samples", 500, "cursor positions")
+	seed := fs.Uint64("seed", 1, "random seed (the same seed draws the same cursors)")
+	budget := fs.Int("budget", 0, "prompt budget in tokens (default: retrieval.contextTokens)")
+	settingsJSON := fs.String("settings", "", `settings as JSON, e.g. '{"retrieval":{"windowLines":30,"strideLines":15}}'`)
+	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	closeLog, err := setupLogging("", *logLevel)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	s, err := cliSettings(*settingsJSON, "")
+	if err != nil {
+		return err
+	}
+	rep, err := eval.Run(ctx, eval.Options{Repo: *repo, Samples: *samples, Seed: *seed, Budget: *budget,
+		Config: s.Retrieval, Progress: newProgressBar()})
+	if err != nil {
+		return err
+	}
+	rep.Write(os.Stdout, true)
+	fmt.Println()
+	return nil
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ghostline/ghostline/retrieval"
+)
+
+func init() {
+	register(command{
+		name:    "index",
+		summary: "build or refresh the retrieval index of a repository (default: the current directory)",
+		run:     runIndex,
+	})
+}
+
+func runIndex(ctx context.Context, args []string) error {
+	fs := newFlags("index", "[DIR]")
+	settingsJSON := fs.String("settings", "", `settings as JSON, e.g. '{"retrieval":{"windowLines":30}}'`)
+	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: at most one DIR", errUsage)
+	}
+	dir := "."
+	if fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	}
+	closeLog, err := setupLogging("", *logLevel)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	s, err := cliSettings(*settingsJSON, "")
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	x, err := retrieval.Open(ctx, dir, s.Retrieval, retrieval.Options{Progress: newProgressBar()})
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	if err := x.Wait(ctx); err != nil {
+		return err
+	}
+	st := x.Stats()
+	if !st.Writer {
+		return fmt.Errorf("the index of %s could not be opened (see the log above)", x.Root())
+	}
+	idxDir, _ := retrieval.Dir(x.Root(), s.Retrieval)
+	fmt.Printf("files     %d (%d read and indexed now)\n", st.Files, st.Indexed)
+	fmt.Printf("chunks    %d\n", st.Chunks)
+	fmt.Printf("bytes     %d\n", st.Bytes)
+	fmt.Printf("seconds   %.1f\n", time.Since(t0).Seconds())
+	fmt.Printf("index     %s (%.1f MB)\n", idxDir, float64(st.IndexBytes)/1e6)
+	return nil
+}
+
+// progressBar draws a bar on stderr when it is a terminal, and prints the
+// final count otherwise.
+type progressBar struct {
+	tty bool
+}
+
+func newProgressBar() *progressBar {
+	fi, err := os.Stderr.Stat()
+	return &progressBar{tty: err == nil && fi.Mode()&os.ModeCharDevice != 0}
+}
+
+func (p *progressBar) Progress(title string, done, total int) {
+	if total <= 0 {
+		fmt.Fprintln(os.Stderr, title)
+		return
+	}
+	const width = 30
+	fill := width * done / total
+	bar := strings.Repeat("#", fill) + strings.Repeat(".", width-fill)
+	switch {
+	case done >= total:
+		fmt.Fprintf(os.Stderr, "\r%s [%s] %d/%d files\n", title, bar, done, total)
+	case p.tty:
+		fmt.Fprintf(os.Stderr, "\r%s [%s] %d/%d files", title, bar, done, total)
+	}
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/engine"
+	"github.com/ghostline/ghostline/lsp"
+)
+
+func init() {
+	register(command{name: "serve", summary: "run the LSP server over stdio (or TCP with --listen)", run: runServe})
+}
+
+func runServe(ctx context.Context, args []string) error {
+	fs := newFlags("serve", "")
+	listen := fs.String("listen", "", "serve over TCP at `ADDR` (e.g. 127.0.0.1:7777), one session per connection, instead of stdio")
+	logFile := fs.String("log-file", "", "append logs to `FILE` instead of stderr")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	closeLog, err := setupLogging(*logFile, *logLevel)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	if *listen != "" {
+		return serveTCP(ctx, *listen)
+	}
+	// stdout is the LSP channel: anything else printing there would corrupt
+	// it, so the rest of the process gets stderr as its stdout.
+	out := os.Stdout
+	os.Stdout = os.Stderr
+	return lsp.New(openSession, version).Serve(ctx, stdio{out})
+}
+
+func serveTCP(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "ghostline: listening on %s\n", ln.Addr())
+	go func() {
+		<-ctx.Done()
+		ln.Close()
+	}()
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		go func() {
+			slog.Info("serve: client connected", "remote", conn.RemoteAddr())
+			err := lsp.New(openSession, version).Serve(ctx, conn)
+			if err != nil && !errors.Is(err, lsp.ErrNoShutdown) {
+				slog.Warn("serve: session ended", "remote", conn.RemoteAddr(), "err", err)
+			}
+		}()
+	}
+}
+
+// openSession opens the engine for the workspace the client names.
+func openSession(ctx context.Context, root string, s config.Settings, r lsp.Reporter) (*lsp.Session, error) {
+	e, err := engine.Open(ctx, root, s, r)
+	if err != nil {
+		return nil, err
+	}
+	return &lsp.Session{Core: e, ModelName: e.ModelName, Close: e.Close}, nil
+}
+
+// stdio is the LSP channel over the process's stdin and stdout.
+type stdio struct{ out *os.File }
+
+func (stdio) Read(p []byte) (int, error)    { return os.Stdin.Read(p) }
+func (s stdio) Write(p []byte) (int, error) { return s.out.Write(p) }
+func (s stdio) Close() error {
+	os.Stdin.Close()
+	return s.out.Close()
+}

@@ -1,0 +1,211 @@
+-- Pure helpers of the ghostline plugin: no editor state, so they are unit
+-- tested headless (test/unit.lua). Works on Neovim 0.7 and newer.
+local M = {}
+
+-- Neovim 0.11 changed the signatures of str_utfindex/str_byteindex (the old
+-- ones warn) and made client functions methods.
+local v011 = vim.fn.has('nvim-0.11') == 1
+M.v011 = v011
+
+-- units converts a byte column of line into units of the position encoding
+-- ("utf-8", "utf-16" or "utf-32"), as LSP positions count them.
+function M.units(line, bytecol, enc)
+  bytecol = math.min(bytecol, #line)
+  if enc == 'utf-8' then
+    return bytecol
+  end
+  if v011 then
+    return vim.str_utfindex(line, enc, bytecol, false)
+  end
+  local u32, u16 = vim.str_utfindex(line, bytecol)
+  return enc == 'utf-32' and u32 or u16
+end
+
+-- bytecol converts units of the position encoding on line into a byte
+-- column, clamped to the line.
+function M.bytecol(line, units, enc)
+  if enc == 'utf-8' then
+    return math.min(units, #line)
+  end
+  local ok, b
+  if v011 then
+    ok, b = pcall(vim.str_byteindex, line, enc, units, false)
+  else
+    ok, b = pcall(vim.str_byteindex, line, units, enc ~= 'utf-32')
+  end
+  if ok then
+    return b
+  end
+  return #line
+end
+
+-- length is the length of text in units of the position encoding.
+function M.length(text, enc)
+  if enc == 'utf-8' then
+    return #text
+  end
+  local total = 0
+  for _, l in ipairs(vim.split(text, '\n', { plain = true })) do
+    total = total + M.units(l, #l, enc) + 1
+  end
+  return total - 1
+end
+
+-- ghost returns the text to show after the cursor for a completion item,
+-- or nil when the item does not fit the cursor. line is the cursor's line,
+-- col the cursor's byte column (0-based), row its 0-based line. An item whose
+-- range starts before the cursor must start with the text between the two.
+function M.ghost(item, line, row, col, enc)
+  local text = item.insertText
+  if type(text) == 'table' then -- StringValue (snippet): shown as its text
+    text = text.value
+  end
+  if type(text) ~= 'string' or text == '' then
+    return nil
+  end
+  local r = item.range
+  if r then
+    if r.start.line ~= row or r['end'].line ~= row then
+      return nil
+    end
+    local start = M.bytecol(line, r.start.character, enc)
+    if start > col then
+      return nil
+    end
+    local typed = line:sub(start + 1, col)
+    if text:sub(1, #typed) ~= typed then
+      return nil
+    end
+    text = text:sub(#typed + 1)
+  end
+  if text == '' then
+    return nil
+  end
+  return text
+end
+
+-- after_typing returns what is left of ghost text after the user typed
+-- typed (the bytes inserted at the ghost's start), or nil when the typing
+-- diverged from the suggestion or consumed it whole.
+function M.after_typing(ghost, typed)
+  if typed == '' or #typed >= #ghost or ghost:sub(1, #typed) ~= typed then
+    return nil
+  end
+  return ghost:sub(#typed + 1)
+end
+
+-- next_word is the start of text that "accept word" takes: an optional line
+-- break, the indentation or spaces after it, then one word (letters, digits,
+-- _ and any non-ASCII) or one run of punctuation.
+function M.next_word(text)
+  local lead = text:match('^\n?[ \t]*') or ''
+  local rest = text:sub(#lead + 1)
+  local word = rest:match('^[%w_\128-\255]+') or rest:match('^[^%w_%s\128-\255]+') or ''
+  if lead == '' and word == '' then
+    return text:sub(1, 1)
+  end
+  return lead .. word
+end
+
+-- next_line is the start of text that "accept line" takes: up to the end of
+-- the current line, or, when text starts with a line break, that break and
+-- the whole next line.
+function M.next_line(text)
+  if text:sub(1, 1) == '\n' then
+    local l = text:match('^\n[^\n]*')
+    return l
+  end
+  return text:match('^[^\n]*')
+end
+
+-- backoff is the wait in milliseconds before restart attempt n (1-based).
+function M.backoff(n, base, cap)
+  base = base or 500
+  cap = cap or 30000
+  return math.min(cap, base * 2 ^ (math.max(n, 1) - 1))
+end
+
+-- merge deep-merges tables (later wins); lists are replaced, not merged.
+function M.merge(...)
+  local out = {}
+  for i = 1, select('#', ...) do
+    local t = select(i, ...)
+    for k, v in pairs(t or {}) do
+      if type(v) == 'table' and type(out[k]) == 'table' and not (vim.islist or vim.tbl_islist)(v) then
+        out[k] = M.merge(out[k], v)
+      else
+        out[k] = v
+      end
+    end
+  end
+  return out
+end
+
+-- explain_lines renders a ghostline/explain answer: the outcome, the
+-- predictor's probability against its threshold and the largest features.
+function M.explain_lines(e, top)
+  top = top or 5
+  if type(e) ~= 'table' or (e.outcome or '') == '' then
+    return { 'No decision yet: type somewhere and ask again.' }
+  end
+  local what = e.outcome or 'unknown'
+  if (e.stage or '') ~= '' then
+    what = what .. ' at ' .. e.stage
+  end
+  local lines = { 'Last decision: ' .. what }
+  if type(e.probability) == 'number' then
+    local l = string.format('P(accept) = %.3f', e.probability)
+    if type(e.threshold) == 'number' then
+      l = l .. string.format(' (threshold %.3f)', e.threshold)
+    end
+    table.insert(lines, l)
+  end
+  if (e.reason or '') ~= '' then
+    table.insert(lines, 'Reason: ' .. e.reason)
+  end
+  local feats = {}
+  for name, v in pairs(type(e.features) == 'table' and e.features or {}) do
+    table.insert(feats, { name, v })
+  end
+  table.sort(feats, function(a, b)
+    if math.abs(a[2]) ~= math.abs(b[2]) then
+      return math.abs(a[2]) > math.abs(b[2])
+    end
+    return a[1] < b[1]
+  end)
+  if #feats > 0 then
+    table.insert(lines, 'Strongest features:')
+    for i = 1, math.min(top, #feats) do
+      local v = feats[i][2]
+      local s = v == math.floor(v) and string.format('%d', v) or string.format('%.3f', v)
+      table.insert(lines, '  ' .. feats[i][1] .. ' = ' .. s)
+    end
+  end
+  return lines
+end
+
+-- status_line renders a ghostline/status answer in one line.
+function M.status_line(s, enabled)
+  if type(s) ~= 'table' then
+    return 'ghostline: not running'
+  end
+  local model = s.model or ''
+  if model == '' or model:match('^built%-?in') then
+    model = 'built-in'
+  end
+  local parts = { 'ghostline ' .. (enabled and 'on' or 'off'), 'model ' .. model }
+  local ix = s.indexing
+  if type(ix) == 'table' and type(ix.total) == 'number' and ix.total > 0 and (ix.done or 0) < ix.total then
+    table.insert(parts, string.format('%s %d/%d', ix.title or 'indexing', ix.done or 0, ix.total))
+  end
+  if type(s.lastLatencyMs) == 'number' and s.lastLatencyMs > 0 then
+    table.insert(parts, string.format('last %d ms', math.floor(s.lastLatencyMs + 0.5)))
+  end
+  table.insert(parts, string.format('shown %d, hidden %d', s.shown or 0, s.hidden or 0))
+  if (s.error or '') ~= '' then
+    table.insert(parts, 'error: ' .. s.error)
+  end
+  return table.concat(parts, ' | ')
+end
+
+return M

@@ -1,0 +1,77 @@
+-- Unit tests of lua/ghostline/util.lua. Run (from editors/nvim):
+--   timeout 60 nvim --headless -u NONE -c 'luafile test/unit.lua'
+vim.opt.rtp:prepend(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':p:h:h'))
+local util = require('ghostline.util')
+
+local failures, count = 0, 0
+local function eq(got, want, name)
+  count = count + 1
+  if not vim.deep_equal(got, want) then
+    failures = failures + 1
+    io.stdout:write(string.format('FAIL %s\n  got:  %s\n  want: %s\n', name, vim.inspect(got), vim.inspect(want)))
+  end
+end
+
+local ok, err = pcall(function()
+  -- units/bytecol: "é" is 2 bytes, 1 UTF-16 unit; "😀" is 4 bytes, 2 units, 1 code point.
+  local line = 'aé😀b'
+  for _, c in ipairs({
+    { 0, 0, 0, 0 }, { 1, 1, 1, 1 }, { 3, 2, 2, 3 }, { 7, 4, 3, 7 }, { 8, 5, 4, 8 },
+  }) do
+    eq(util.units(line, c[1], 'utf-16'), c[2], 'units utf-16 @' .. c[1])
+    eq(util.units(line, c[1], 'utf-32'), c[3], 'units utf-32 @' .. c[1])
+    eq(util.units(line, c[1], 'utf-8'), c[4], 'units utf-8 @' .. c[1])
+    eq(util.bytecol(line, c[2], 'utf-16'), c[1], 'bytecol utf-16 ' .. c[2])
+    eq(util.bytecol(line, c[3], 'utf-32'), c[1], 'bytecol utf-32 ' .. c[3])
+  end
+  eq(util.units(line, 99, 'utf-16'), 5, 'units clamps')
+  eq(util.bytecol(line, 99, 'utf-16'), #line, 'bytecol clamps')
+  eq(util.length('é😀\nab', 'utf-16'), 6, 'length utf-16 with a line break')
+  eq(util.length('é😀\nab', 'utf-8'), 9, 'length utf-8')
+
+  -- ghost
+  local function item(text, sl, sc, el, ec)
+    return { insertText = text, range = { start = { line = sl, character = sc }, ['end'] = { line = el, character = ec } } }
+  end
+  eq(util.ghost(item('foo()', 2, 4, 2, 4), '    ', 2, 4, 'utf-16'), 'foo()', 'ghost: empty range at cursor')
+  eq(util.ghost(item('return x', 0, 2, 0, 4), '  re', 0, 4, 'utf-16'), 'turn x', 'ghost: range starts at the typed prefix')
+  eq(util.ghost(item('xyz', 0, 2, 0, 4), '  re', 0, 4, 'utf-16'), nil, 'ghost: prefix mismatch')
+  eq(util.ghost(item('a', 1, 0, 1, 0), '', 0, 0, 'utf-16'), nil, 'ghost: other line')
+  eq(util.ghost(item('é!', 0, 1, 0, 1), 'é', 0, 2, 'utf-16'), 'é!', 'ghost: position after a multi-byte char')
+  eq(util.ghost({ insertText = 'abc' }, 'x', 0, 1, 'utf-16'), 'abc', 'ghost: no range')
+  eq(util.ghost({ insertText = '' }, 'x', 0, 1, 'utf-16'), nil, 'ghost: empty text')
+  eq(util.ghost({ insertText = { kind = 'snippet', value = 's' } }, '', 0, 0, 'utf-16'), 's', 'ghost: StringValue')
+
+  -- typing through
+  eq(util.after_typing('hello', 'he'), 'llo', 'typed a prefix')
+  eq(util.after_typing('hello', 'hx'), nil, 'typed something else')
+  eq(util.after_typing('hello', 'hello'), nil, 'typed it all')
+  eq(util.after_typing('hello', ''), nil, 'typed nothing')
+
+  -- accept word / line
+  for _, c in ipairs({
+    { 'foo(bar)', 'foo' }, { '(bar)', '(' }, { ' = 1', ' =' }, { '  x', '  x' }, { '\n\treturn 1', '\n\treturn' },
+    { 'héllo wörld', 'héllo' }, { '\n', '\n' }, { '', '' },
+  }) do
+    eq(util.next_word(c[1]), c[2], 'next_word ' .. vim.inspect(c[1]))
+  end
+  for _, c in ipairs({ { 'a b\nc', 'a b' }, { '\n  c\nd', '\n  c' }, { 'x', 'x' } }) do
+    eq(util.next_line(c[1]), c[2], 'next_line ' .. vim.inspect(c[1]))
+  end
+
+  eq({ util.backoff(1), util.backoff(2), util.backoff(3), util.backoff(20) }, { 500, 1000, 2000, 30000 }, 'backoff')
+  eq(util.merge({ a = { b = 1, c = 2 }, l = { 1, 2 } }, { a = { b = 3 }, l = { 9 } }), { a = { b = 3, c = 2 }, l = { 9 } }, 'merge')
+
+  eq(util.explain_lines({ outcome = 'hidden', stage = 'gate2', probability = 0.25, threshold = 0.4, features = { x = 0.5, y = -2, z = 1 } }, 2), {
+    'Last decision: hidden at gate2', 'P(accept) = 0.250 (threshold 0.400)', 'Strongest features:', '  y = -2', '  z = 1',
+  }, 'explain_lines')
+  eq(util.explain_lines(vim.NIL), { 'No decision yet: type somewhere and ask again.' }, 'explain_lines without decision')
+  eq(util.status_line({ model = 'builtin', lastLatencyMs = 12.4, shown = 3, hidden = 1, indexing = { title = 'indexing', done = 5, total = 10 } }, true),
+    'ghostline on | model built-in | indexing 5/10 | last 12 ms | shown 3, hidden 1', 'status_line')
+end)
+if not ok then
+  io.stdout:write('ERROR ' .. tostring(err) .. '\n')
+  failures = failures + 1
+end
+io.stdout:write(string.format('unit: %d checks, %d failed\n', count, failures))
+vim.cmd(failures == 0 and 'qall!' or 'cquit 1')

@@ -1,0 +1,295 @@
+package eval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/model"
+	"github.com/ghostline/ghostline/model/builtin"
+	"github.com/ghostline/ghostline/postprocess"
+	"github.com/ghostline/ghostline/retrieval"
+)
+
+// Assembler builds a retrieval prompt; *retrieval.Index is one.
+type Assembler interface {
+	Assemble(ctx context.Context, q retrieval.Query) (retrieval.Prompt, error)
+}
+
+// Options configure Completion.
+type Options struct {
+	Repo    string
+	Samples int
+	Seed    uint64
+	// Budget is the prompt's token budget; 0 is the retrieval default.
+	Budget int
+	// Model answers the samples; nil trains the built-in model on every
+	// file that provides no sample (leave-file-out).
+	Model model.Backend
+	// Retrieval adds the retrieval-on row: the repository is indexed with
+	// retrieval.Open into IndexDir (a temporary directory when empty).
+	Retrieval bool
+	IndexDir  string
+	// MaxTokens bounds each generation (0: 64).
+	MaxTokens int
+}
+
+// Report is the outcome of Completion.
+type Report struct {
+	Repo          string
+	Model         string
+	Samples, Seed int
+	Files         int
+	// TrainFiles and Train describe the built-in model's training; zero for
+	// other models.
+	TrainFiles int
+	Train      time.Duration
+	Rows       []Row
+}
+
+// Row is one prompt configuration measured on every sample.
+type Row struct {
+	Name string
+	All  Score
+	// LineStart and MidLine split All by where the cursor was.
+	LineStart, MidLine Score
+	Errors             int
+	// Latency per stage: retrieval, model, postprocess.
+	Latency map[string][]time.Duration
+}
+
+// Score aggregates exact match and edit similarity.
+type Score struct {
+	N       int
+	Exact   int
+	EditSim float64 // sum; Mean divides
+	Empty   int     // no suggestion
+}
+
+func (s *Score) add(got, want string) {
+	s.N++
+	if got == want {
+		s.Exact++
+	}
+	if got == "" {
+		s.Empty++
+	}
+	s.EditSim += EditSimilarity(got, want)
+}
+
+// ExactRate is the fraction of exact matches.
+func (s Score) ExactRate() float64 { return ratio(float64(s.Exact), s.N) }
+
+// MeanEditSim is the mean edit similarity.
+func (s Score) MeanEditSim() float64 { return ratio(s.EditSim, s.N) }
+
+func ratio(a float64, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return a / float64(n)
+}
+
+// Completion runs the evaluation.
+func Completion(ctx context.Context, o Options) (Report, error) {
+	if o.Samples <= 0 {
+		return Report{}, errors.New("eval completion: samples must be positive")
+	}
+	if o.MaxTokens <= 0 {
+		o.MaxTokens = 64
+	}
+	files, err := ListFiles(ctx, o.Repo)
+	if err != nil {
+		return Report{}, err
+	}
+	samples, err := Draw(files, o.Samples, o.Seed)
+	if err != nil {
+		return Report{}, err
+	}
+	held := map[string]bool{}
+	for _, s := range samples {
+		held[s.File.Path] = true
+	}
+	r := Report{Repo: o.Repo, Samples: len(samples), Seed: int(o.Seed), Files: len(files)}
+
+	var bm *builtin.Model
+	m := o.Model
+	if m == nil {
+		bm = builtin.New(builtin.Options{})
+		m = bm
+	}
+	r.Model = m.Name()
+	// learn is the leave-file-out training hook.
+	learn := func(path string, src []byte) {
+		if bm != nil && !held[path] {
+			bm.Learn(path, src)
+			r.TrainFiles++
+		}
+	}
+	t0 := time.Now()
+	var asm Assembler
+	if o.Retrieval {
+		dir := o.IndexDir
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "ghostline-eval-index-"); err != nil {
+				return r, fmt.Errorf("eval completion: %w", err)
+			}
+			defer os.RemoveAll(dir)
+		}
+		c := config.Defaults().Retrieval
+		c.IndexDir = dir
+		x, err := retrieval.Open(ctx, o.Repo, c, retrieval.Options{OnFile: learn})
+		if err != nil {
+			return r, fmt.Errorf("eval completion: %w", err)
+		}
+		defer x.Close()
+		if err := x.Wait(ctx); err != nil {
+			return r, err
+		}
+		asm = x
+	} else if bm != nil {
+		if err := Train(ctx, bm, files, held); err != nil {
+			return r, err
+		}
+		r.TrainFiles = len(files) - len(held)
+	}
+	if bm != nil {
+		r.Train = time.Since(t0)
+		slog.Info("built-in model trained", "files", r.TrainFiles, "took", r.Train, "stats", bm.Stats())
+	}
+
+	rows := []struct {
+		name string
+		asm  Assembler
+	}{{"retrieval off", nil}}
+	if asm != nil {
+		rows = append(rows, struct {
+			name string
+			asm  Assembler
+		}{"retrieval on", asm})
+	}
+	for _, row := range rows {
+		res, err := runRow(ctx, row.name, row.asm, m, samples, o)
+		if err != nil {
+			return r, err
+		}
+		r.Rows = append(r.Rows, res)
+	}
+	return r, nil
+}
+
+func runRow(ctx context.Context, name string, asm Assembler, m model.Backend, samples []Sample, o Options) (Row, error) {
+	row := Row{Name: name, Latency: map[string][]time.Duration{}}
+	for _, s := range samples {
+		if err := ctx.Err(); err != nil {
+			return row, err
+		}
+		q := retrieval.Query{Path: s.File.Abs, Language: s.File.Language, Text: s.Text, Offset: s.Offset, Budget: o.Budget}
+		t := time.Now()
+		var p retrieval.Prompt
+		var err error
+		if asm != nil {
+			p, err = asm.Assemble(ctx, q)
+		} else {
+			p = retrieval.InFile(q)
+		}
+		row.Latency["retrieval"] = append(row.Latency["retrieval"], time.Since(t))
+		if err != nil {
+			return row, fmt.Errorf("eval completion: assemble %s: %w", s.File.Path, err)
+		}
+		t = time.Now()
+		res, err := m.Complete(ctx, model.Request{
+			Prefix: p.Prefix, Suffix: p.Suffix, Language: s.File.Language, Path: s.File.Path,
+			MaxTokens: o.MaxTokens, SingleLine: true,
+		})
+		row.Latency["model"] = append(row.Latency["model"], time.Since(t))
+		if err != nil {
+			if ctx.Err() != nil {
+				return row, ctx.Err()
+			}
+			row.Errors++
+			slog.Debug("model failed", "path", s.File.Path, "err", err)
+		}
+		t = time.Now()
+		got := postprocess.Clean(res.Text, s.Text[:s.Offset], s.Text[s.Offset:], postprocess.Options{SingleLine: true})
+		row.Latency["postprocess"] = append(row.Latency["postprocess"], time.Since(t))
+		row.All.add(got, s.Want)
+		if s.LineStart {
+			row.LineStart.add(got, s.Want)
+		} else {
+			row.MidLine.add(got, s.Want)
+		}
+	}
+	return row, nil
+}
+
+// Train teaches m every file except those in skip (repository-relative
+// paths), reading with two goroutines: lexing runs outside m's lock.
+func Train(ctx context.Context, m *builtin.Model, files []retrieval.File, skip map[string]bool) error {
+	work := make(chan retrieval.File)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for f := range work {
+				if b, err := os.ReadFile(f.Abs); err == nil {
+					m.Learn(f.Path, b)
+				}
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(work)
+	for _, f := range files {
+		if skip[f.Path] {
+			continue
+		}
+		select {
+		case work <- f:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Percentile returns the p-th percentile (0..100) of ds, nearest rank.
+func Percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(p/100*float64(len(s))+0.5) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+// Write prints the report as a table.
+func (r Report) Write(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "completion evaluation of %s: %d samples (seed %d) from %d files, model %s\n", r.Repo, r.Samples, r.Seed, r.Files, r.Model)
+	if r.TrainFiles > 0 {
+		fmt.Fprintf(&b, "built-in model trained leave-file-out on %d files in %.1fs\n", r.TrainFiles, r.Train.Seconds())
+	}
+	fmt.Fprintf(&b, "\n%-14s %6s %7s %7s %7s %7s %7s %6s  %s\n", "row", "n", "exact", "editsim", "exact@0", "exact@m", "empty", "errors", "p50/p99 ms: retrieval  model  postprocess")
+	for _, row := range r.Rows {
+		fmt.Fprintf(&b, "%-14s %6d %7.3f %7.3f %7.3f %7.3f %7.3f %6d ", row.Name, row.All.N, row.All.ExactRate(), row.All.MeanEditSim(),
+			row.LineStart.ExactRate(), row.MidLine.ExactRate(), ratio(float64(row.All.Empty), row.All.N), row.Errors)
+		for _, st := range []string{"retrieval", "model", "postprocess"} {
+			fmt.Fprintf(&b, " %.2f/%.2f", ms(Percentile(row.Latency[st], 50)), ms(Percentile(row.Latency[st], 99)))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nexact@0: exact match at line starts; exact@m: mid-line; editsim: mean 1 - Levenshtein/longer length\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

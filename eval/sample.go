@@ -1,0 +1,151 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ghostline/ghostline/retrieval"
+)
+
+// Sample is one cursor with the rest of its line hidden.
+type Sample struct {
+	File retrieval.File
+	// Text is the file with the rest of the cursor's line removed; Offset
+	// is the cursor in it.
+	Text   string
+	Offset int
+	// Want is the hidden rest of the line, without trailing whitespace.
+	Want string
+	// LineStart: the cursor is at the line's first non-blank character.
+	LineStart bool
+}
+
+// ListFiles returns the files under root that retrieval.Walk yields.
+func ListFiles(ctx context.Context, root string) ([]retrieval.File, error) {
+	var files []retrieval.File
+	err := retrieval.Walk(ctx, root, func(f retrieval.File) error {
+		files = append(files, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", root, err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no source files under %s", root)
+	}
+	return files, nil
+}
+
+// Draw picks n cursors deterministically from seed: a file uniformly, then
+// a line of code uniformly (blank lines and lines that start a comment are
+// skipped: the task is code). Every other cursor is at the line's first
+// non-blank character, the others at a random character inside the line
+// with something left to type.
+func Draw(files []retrieval.File, n int, seed uint64) ([]Sample, error) {
+	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
+	texts := map[string]string{}
+	seen := map[[2]int]bool{}
+	var out []Sample
+	for tries := 0; len(out) < n && tries < n*50; tries++ {
+		fi := rng.IntN(len(files))
+		f := files[fi]
+		text, ok := texts[f.Abs]
+		if !ok {
+			b, err := os.ReadFile(f.Abs)
+			if err != nil || !utf8.Valid(b) {
+				texts[f.Abs] = ""
+				continue
+			}
+			text = string(b)
+			texts[f.Abs] = text
+		}
+		if text == "" {
+			continue
+		}
+		lines := strings.SplitAfter(text, "\n")
+		li := rng.IntN(len(lines))
+		start := 0
+		for _, l := range lines[:li] {
+			start += len(l)
+		}
+		line := strings.TrimRight(lines[li], "\r\n")
+		indent := len(line) - len(strings.TrimLeft(line, " \t"))
+		code := strings.TrimRight(line[indent:], " \t")
+		if code == "" || isComment(f.Language, code) {
+			continue
+		}
+		col := indent
+		lineStart := len(out)%2 == 0
+		if !lineStart {
+			if len(code) < 2 {
+				continue
+			}
+			col = indent + 1 + rng.IntN(len(code)-1)
+			for col > indent && !utf8.RuneStart(line[col]) {
+				col--
+			}
+			if col == indent {
+				continue
+			}
+		}
+		if seen[[2]int{fi, start + col}] {
+			continue
+		}
+		seen[[2]int{fi, start + col}] = true
+		want := strings.TrimRight(line[col:], " \t")
+		out = append(out, Sample{
+			File:      f,
+			Text:      text[:start+col] + text[start+len(line):],
+			Offset:    start + col,
+			Want:      want,
+			LineStart: lineStart,
+		})
+	}
+	if len(out) < n {
+		return nil, fmt.Errorf("only %d usable cursors found for %d samples", len(out), n)
+	}
+	return out, nil
+}
+
+func isComment(lang, code string) bool {
+	markers := []string{"//", "/*", "*"}
+	if lang == "python" || lang == "ruby" || lang == "shellscript" {
+		markers = []string{"#", `"""`, "'''"}
+	}
+	for _, p := range markers {
+		if strings.HasPrefix(code, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// EditSimilarity is 1 - Levenshtein(a, b) / max(len(a), len(b)), in runes;
+// two empty strings are identical.
+func EditSimilarity(a, b string) float64 {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) == 0 && len(rb) == 0 {
+		return 1
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+}

@@ -1,0 +1,218 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/sourcegraph/jsonrpc2"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/ghostline/ghostline/model"
+	"github.com/ghostline/ghostline/pipeline"
+)
+
+// inlineCompletion takes the document as it is now, in the read loop, and
+// answers in a goroutine.
+func (s *Server) inlineCompletion(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	var p InlineCompletionParams
+	if err := decode(req, &p); err != nil {
+		s.reply(conn, req.ID, nil, err)
+		return
+	}
+	d := s.docs.get(p.TextDocument.URI)
+	if d == nil {
+		s.replyErr(conn, req.ID, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: fmt.Sprintf("document %s is not open (didOpen first)", p.TextDocument.URI)})
+		return
+	}
+	enc := s.encoding()
+	off := d.Offset(p.Position, enc)
+	sess := s.sessionNow()
+	auto := p.Context.TriggerKind != TriggerInvoked
+	var wait time.Duration
+	if auto {
+		wait = s.pace.delay(sess.Settings().Completion)
+	}
+	s.async(conn, req, d.uri, func(ctx context.Context) (any, error) {
+		return s.complete(ctx, conn, sess, d, off, enc, auto, wait)
+	})
+}
+
+// complete answers one inline completion request: from the typed-through
+// cache if it can, else, after the debounce wait for automatic requests,
+// from the pipeline.
+func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Session, d *document, off int, enc Encoding, auto bool, wait time.Duration) (any, error) {
+	cfg := sess.Settings().Completion
+	none := InlineCompletionList{Items: []InlineCompletionItem{}}
+	if !cfg.Enabled {
+		return none, nil
+	}
+	if cfg.MaxFileBytes > 0 && len(d.text) > cfg.MaxFileBytes {
+		slog.Debug("lsp: document too large to complete", "uri", d.uri, "bytes", len(d.text), "max", cfg.MaxFileBytes)
+		return none, nil
+	}
+	pos := d.Position(off, enc)
+	if sug, rest, ok := s.cache.lookup(d.uri, d.text, off); ok {
+		s.items.sent(sug.id, sug.text, len(sug.text)-len(rest))
+		return itemList(rest, sug.id, pos), nil
+	}
+	if auto {
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+	res := sess.Complete(ctx, pipeline.Request{Path: d.path, Language: d.language, Text: d.text, Offset: off, Invoked: !auto})
+	s.observe(conn, res)
+	switch res.Outcome {
+	case pipeline.OutcomeCancelled:
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	case pipeline.OutcomeShown:
+		s.cache.add(d.uri, &suggestion{id: res.ID, prefix: d.text[:off], suffix: d.text[off:], text: res.Suggestion})
+		s.items.sent(res.ID, res.Suggestion, 0)
+		return itemList(res.Suggestion, res.ID, pos), nil
+	}
+	return none, nil
+}
+
+func itemList(text, id string, pos protocol.Position) InlineCompletionList {
+	return InlineCompletionList{Items: []InlineCompletionItem{{
+		InsertText: text,
+		Range:      &protocol.Range{Start: pos, End: pos},
+		Command:    &protocol.Command{Title: "Accept ghostline suggestion", Command: CommandAccept, Arguments: []any{id}},
+	}}}
+}
+
+// observe updates the status figures and tells the user about failures and
+// notices, once each.
+func (s *Server) observe(conn *jsonrpc2.Conn, res pipeline.Result) {
+	s.mu.Lock()
+	for _, t := range res.Timings {
+		if t.Stage == "total" {
+			s.stats.LastLatencyMs = float64(t.D.Microseconds()) / 1000
+		}
+	}
+	switch res.Outcome {
+	case pipeline.OutcomeShown:
+		s.stats.Shown++
+	case pipeline.OutcomeHidden, pipeline.OutcomeSkipped:
+		s.stats.Hidden++
+	}
+	s.mu.Unlock()
+
+	switch res.Outcome {
+	case pipeline.OutcomeError:
+		if msg, tell := s.notes.failed(res.Err); tell {
+			s.showMessage(conn, protocol.MessageTypeWarning, msg)
+		}
+		slog.Debug("lsp: completion failed", "err", res.Err)
+	case pipeline.OutcomeShown, pipeline.OutcomeEmpty, pipeline.OutcomeHidden:
+		s.notes.succeeded() // the model answered
+	}
+	if res.Notice != "" && s.notes.notice(res.Notice) {
+		s.showMessage(conn, protocol.MessageTypeInfo, "ghostline: "+res.Notice)
+	}
+}
+
+// notifier decides which failures the user hears about: one message per
+// kind of failure, not one per keystroke, until the model answers again.
+// Safe for concurrent use.
+type notifier struct {
+	mu      sync.Mutex
+	class   string // kind of the failure last told; "" while healthy
+	last    string // its message, for ghostline/status
+	notices map[string]bool
+}
+
+// failed returns the message for err and whether to show it.
+func (n *notifier) failed(err error) (string, bool) {
+	class, msg := explainError(err)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.last = msg
+	if class == n.class {
+		return msg, false
+	}
+	n.class = class
+	return msg, true
+}
+
+func (n *notifier) succeeded() {
+	n.mu.Lock()
+	n.class, n.last = "", ""
+	n.mu.Unlock()
+}
+
+// notice reports whether text has not been shown before.
+func (n *notifier) notice(text string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.notices[text] {
+		return false
+	}
+	if n.notices == nil {
+		n.notices = map[string]bool{}
+	}
+	n.notices[text] = true
+	return true
+}
+
+func (n *notifier) lastError() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.last
+}
+
+// explainError classifies a pipeline error and says what to do about it.
+func explainError(err error) (class, msg string) {
+	switch {
+	case errors.Is(err, model.ErrUnavailable):
+		return "unavailable", fmt.Sprintf("ghostline: cannot reach the model server (%v). Start it (ollama serve) or set model.endpoint; `ghostline doctor` checks the setup.", err)
+	case errors.Is(err, model.ErrModelNotFound):
+		return "not-found", fmt.Sprintf("ghostline: the model server does not have the model (%v). Pull it (ollama pull <model.name>) or change model.name.", err)
+	case errors.Is(err, model.ErrTimeout):
+		return "timeout", fmt.Sprintf("ghostline: the model did not answer in time (%v). A larger model.timeoutMs or a smaller model helps.", err)
+	case errors.Is(err, model.ErrBadResponse):
+		return "bad-response", fmt.Sprintf("ghostline: the model server sent a bad response (%v).", err)
+	}
+	return "other", fmt.Sprintf("ghostline: completion failed: %v", err)
+}
+
+// items remembers what the editor was last sent for each suggestion, so a
+// partial accept, counted in the editor's units of what it displays, maps to
+// bytes of the whole suggestion. Safe for concurrent use.
+type items struct {
+	lru *lru.Cache[string, sentItem]
+}
+
+type sentItem struct {
+	text string // the whole suggestion
+	from int    // bytes of it already typed when last sent
+}
+
+// maxItems bounds the suggestions remembered (a few per open document).
+const maxItems = 1024
+
+func newItems() *items {
+	c, _ := lru.New[string, sentItem](maxItems)
+	return &items{lru: c}
+}
+
+func (it *items) sent(id, text string, from int) { it.lru.Add(id, sentItem{text, from}) }
+
+func (it *items) forget(id string) { it.lru.Remove(id) }
+
+// acceptedBytes converts n accepted units of what was last sent for id
+// into the number of bytes of the whole suggestion now accepted.
+func (it *items) acceptedBytes(id string, n int, enc Encoding) (int, bool) {
+	e, ok := it.lru.Get(id)
+	if !ok {
+		return 0, false
+	}
+	return e.from + unitsToBytes(e.text[e.from:], max(n, 0), enc), true
+}

@@ -1,0 +1,301 @@
+package lspbench
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/lsp"
+	"github.com/ghostline/ghostline/lsp/lsptest"
+	"github.com/ghostline/ghostline/model"
+	"github.com/ghostline/ghostline/pipeline"
+)
+
+// GoSource returns the first lines lines of the Go standard library's
+// net/http package, concatenated: a real file of a chosen size.
+func GoSource(lines int) (string, error) {
+	files, err := filepath.Glob(filepath.Join(runtime.GOROOT(), "src", "net", "http", "*.go"))
+	if err != nil || len(files) == 0 {
+		return "", fmt.Errorf("no Go sources under GOROOT %s", runtime.GOROOT())
+	}
+	var b strings.Builder
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		for _, line := range strings.SplitAfter(string(data), "\n") {
+			if n == lines {
+				return b.String(), nil
+			}
+			b.WriteString(line)
+			if strings.HasSuffix(line, "\n") {
+				n++
+			}
+		}
+	}
+	return "", fmt.Errorf("only %d lines of Go source in net/http", n)
+}
+
+// instant is a model that answers at once.
+type instant struct{ calls atomic.Int64 }
+
+func (m *instant) Name() string { return "instant" }
+
+func (m *instant) Complete(ctx context.Context, req model.Request) (model.Result, error) {
+	m.calls.Add(1)
+	return model.Result{Text: "err != nil {", Model: "instant"}, nil
+}
+
+// Session is an in-process server, connected over a pipe, with one
+// document open and the cursor at its end.
+type Session struct {
+	client *lsptest.Client
+	model  *instant
+	cancel context.CancelFunc
+	uri    string
+	lines  []string // the document, line by line (for positions)
+	line   uint32
+	col    uint32
+	ver    int32
+	rng    *rand.Rand
+}
+
+// NewSession starts a server with settings (JSON, as initializationOptions)
+// and opens text as a Go document.
+func NewSession(ctx context.Context, text string, settings any) (*Session, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	m := &instant{}
+	srv := lsp.New(func(ctx context.Context, root string, s config.Settings, r lsp.Reporter) (*lsp.Session, error) {
+		return &lsp.Session{Core: pipeline.New(m, s), ModelName: m.Name}, nil
+	}, "bench")
+	a, b := net.Pipe()
+	go func() { _ = srv.Serve(ctx, a) }()
+	c := lsptest.Connect(ctx, b)
+	s := &Session{client: c, model: m, cancel: cancel, uri: "file:///bench/main.go", lines: strings.Split(text, "\n"), ver: 1, rng: rand.New(rand.NewPCG(1, 2))}
+	if _, err := c.Initialize(ctx, lsptest.InitOptions{RootURI: "file:///bench", Settings: settings}); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := c.DidOpen(ctx, s.uri, "go", text); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.line = uint32(len(s.lines) - 1)
+	s.col = uint32(lsp.UnitLen(s.lines[s.line], lsp.UTF16))
+	return s, nil
+}
+
+// Close ends the session.
+func (s *Session) Close() {
+	_ = s.client.Close()
+	s.cancel()
+}
+
+// ModelCalls is the number of model calls so far.
+func (s *Session) ModelCalls() int { return int(s.model.calls.Load()) }
+
+// Keystroke types one character at the end of a random line (below the
+// first fifth of the document, so that the prompt is always cut to its
+// budget, as in a real file) and asks for a completion there, as an editor
+// does per keystroke; it returns the time from sending the edit to having
+// the answer.
+func (s *Session) Keystroke(ctx context.Context) (time.Duration, error) {
+	line := len(s.lines)/5 + s.rng.IntN(len(s.lines)-len(s.lines)/5)
+	col := uint32(lsp.UnitLen(s.lines[line], lsp.UTF16))
+	s.lines[line] += "x"
+	s.ver++
+	t0 := time.Now()
+	if err := s.client.DidChange(ctx, s.uri, s.ver, lsptest.Insert(uint32(line), col, "x")); err != nil {
+		return 0, err
+	}
+	list, err := s.client.InlineCompletion(ctx, s.uri, uint32(line), col+1, lsp.TriggerAutomatic)
+	d := time.Since(t0)
+	if err != nil {
+		return d, err
+	}
+	if len(list.Items) != 1 {
+		return d, fmt.Errorf("keystroke at %d:%d: no suggestion", line, col+1)
+	}
+	return d, nil
+}
+
+// Percentile returns the q-quantile (0..1) of ds, which it sorts.
+func Percentile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, int(q*float64(len(ds))))]
+}
+
+// OverheadResult is the server's latency per keystroke with an instant model.
+type OverheadResult struct {
+	Lines, Keystrokes int
+	P50, P99, Max     time.Duration
+}
+
+// Overhead types n keystrokes into a document of text (after a warm-up)
+// and measures each edit-to-suggestion round trip.
+func Overhead(ctx context.Context, text string, n int) (OverheadResult, error) {
+	s, err := NewSession(ctx, text, map[string]any{"completion": map[string]any{"debounceMs": 0}})
+	if err != nil {
+		return OverheadResult{}, err
+	}
+	defer s.Close()
+	for range min(n/10, 100) {
+		if _, err := s.Keystroke(ctx); err != nil {
+			return OverheadResult{}, err
+		}
+	}
+	ds := make([]time.Duration, 0, n)
+	for range n {
+		d, err := s.Keystroke(ctx)
+		if err != nil {
+			return OverheadResult{}, err
+		}
+		ds = append(ds, d)
+	}
+	return OverheadResult{
+		Lines: strings.Count(text, "\n"), Keystrokes: n,
+		P50: Percentile(ds, 0.50), P99: Percentile(ds, 0.99), Max: Percentile(ds, 1),
+	}, nil
+}
+
+// ReplayOptions describe a typing replay.
+type ReplayOptions struct {
+	Document string // the document typed into, at its end
+	Typed    string // what is typed, one keystroke per character
+	Pauses   int    // pauses in the middle of typing (the end is one more)
+	Seed     uint64
+	// Settings as initializationOptions; nil: the defaults.
+	Settings any
+	// Gaps between keystrokes are drawn from [MinGap, MaxGap); a pause
+	// lasts Pause ± 50 ms. Zero: 40 ms, 120 ms, 500 ms.
+	MinGap, MaxGap, Pause time.Duration
+}
+
+// ReplayResult counts what the replay cost.
+type ReplayResult struct {
+	Keystrokes int
+	Pauses     int // including the end of typing
+	ModelCalls int
+	Answered   int // requests answered with a suggestion
+	Cancelled  int // requests cancelled by the next keystroke
+	Duration   time.Duration
+}
+
+// Replay types o.Typed with a request per keystroke, as an editor that asks
+// for an inline completion after every edit does. Gaps between keystrokes
+// are drawn from 40–120 ms; o.Pauses times, at line ends spread through the
+// text, the typist pauses for about 500 ms. With the server's debounce the
+// model should be called once per pause, not once per keystroke.
+func Replay(ctx context.Context, o ReplayOptions) (ReplayResult, error) {
+	minGap, maxGap, pause := cmp.Or(o.MinGap, 40*time.Millisecond), cmp.Or(o.MaxGap, 120*time.Millisecond), cmp.Or(o.Pause, 500*time.Millisecond)
+	s, err := NewSession(ctx, o.Document, o.Settings)
+	if err != nil {
+		return ReplayResult{}, err
+	}
+	defer s.Close()
+	rng := rand.New(rand.NewPCG(o.Seed, 7))
+	pauseAt := pausePoints(o.Typed, o.Pauses)
+	var pending []*lsptest.Pending
+	start := time.Now()
+	next := start
+	for i, r := range o.Typed {
+		ch := string(r)
+		change := lsptest.Insert(s.line, s.col, ch)
+		if ch == "\n" {
+			s.line, s.col = s.line+1, 0
+		} else {
+			s.col += uint32(lsp.UnitLen(ch, lsp.UTF16))
+		}
+		s.ver++
+		if err := s.client.DidChange(ctx, s.uri, s.ver, change); err != nil {
+			return ReplayResult{}, err
+		}
+		pending = append(pending, s.client.GoInlineCompletion(ctx, s.uri, s.line, s.col, lsp.TriggerAutomatic))
+		gap := minGap + time.Duration(rng.Int64N(int64(maxGap-minGap)))
+		if pauseAt[i] {
+			gap = pause + time.Duration(rng.Int64N(int64(100*time.Millisecond))) - 50*time.Millisecond
+		}
+		// Sleep to an absolute schedule, so that one late wake-up does not
+		// shift every later keystroke.
+		next = next.Add(gap)
+		time.Sleep(time.Until(next))
+	}
+	res := ReplayResult{Keystrokes: len(pending), Pauses: o.Pauses + 1}
+	for _, p := range pending {
+		var list lsp.InlineCompletionList
+		err := p.Wait(ctx, &list)
+		switch {
+		case err == nil && len(list.Items) > 0:
+			res.Answered++
+		case err != nil && isCancelled(err):
+			res.Cancelled++
+		case err != nil:
+			return res, err
+		}
+	}
+	res.Duration = time.Since(start)
+	res.ModelCalls = s.ModelCalls()
+	return res, nil
+}
+
+// pausePoints picks n positions spread evenly through typed, each moved
+// to the next line end (people pause at the end of a statement).
+func pausePoints(typed string, n int) map[int]bool {
+	at := map[int]bool{}
+	runes := []rune(typed)
+	for k := 1; k <= n; k++ {
+		i := k * len(runes) / (n + 1)
+		for i < len(runes)-1 && runes[i] != '\n' {
+			i++
+		}
+		at[i] = true
+	}
+	return at
+}
+
+func isCancelled(err error) bool {
+	var e *jsonrpc2.Error
+	return errors.As(err, &e) && e.Code == lsp.CodeRequestCancelled
+}
+
+// TypingSample returns a document and 300-odd characters to type after it,
+// both real Go: the typed part is the body of a function from strings.go.
+func TypingSample() (doc, typed string, err error) {
+	data, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "strings", "strings.go"))
+	if err != nil {
+		return "", "", err
+	}
+	text := string(data)
+	i := strings.Index(text, "\nfunc genSplit(")
+	if i < 0 {
+		return "", "", errors.New("strings.go: genSplit not found")
+	}
+	body := text[i+1:]
+	end := 0
+	for end < 300 {
+		j := strings.IndexByte(body[end:], '\n')
+		if j < 0 {
+			break
+		}
+		end += j + 1
+	}
+	return text[:i+1], body[:end], nil
+}

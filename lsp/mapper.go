@@ -1,0 +1,198 @@
+package lsp
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// Encoding is the unit of Position.Character agreed in initialize.
+type Encoding string
+
+const (
+	// UTF16 counts UTF-16 code units: the LSP default, what VS Code uses.
+	UTF16 Encoding = "utf-16"
+	// UTF8 counts bytes: chosen when the client offers it (Neovim does).
+	UTF8 Encoding = "utf-8"
+)
+
+// Mapper converts between byte offsets in a text and LSP positions. It keeps
+// the byte offset of every line start, so a conversion costs a binary search
+// plus a walk along one line, whatever the size of the document. A Mapper is
+// immutable and safe for concurrent use.
+type Mapper struct {
+	text  string
+	lines []int // lines[i] is the byte offset where line i starts; lines[0] == 0
+	cr    bool  // text has a "\r"
+}
+
+// NewMapper indexes the line starts of text. Lines end at "\n", "\r\n" or a
+// lone "\r", as the LSP specification says.
+func NewMapper(text string) *Mapper {
+	return &Mapper{text: text, lines: lineStarts(text), cr: strings.IndexByte(text, '\r') >= 0}
+}
+
+func lineStarts(text string) []int {
+	lines := make([]int, 1, strings.Count(text, "\n")+1)
+	if strings.IndexByte(text, '\r') < 0 {
+		// The common case, searched with the vectorised IndexByte.
+		for i := 0; ; {
+			j := strings.IndexByte(text[i:], '\n')
+			if j < 0 {
+				return lines
+			}
+			i += j + 1
+			lines = append(lines, i)
+		}
+	}
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			lines = append(lines, i+1)
+		case '\r':
+			if i+1 < len(text) && text[i+1] == '\n' {
+				i++
+			}
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
+
+// replace returns the mapper of the text with text[start:end] replaced by
+// repl. Line starts before the edit are kept and those after it shifted,
+// rather than the whole text rescanned: an edit costs a copy of the line
+// index, not a scan of the document. Texts with "\r" are rescanned, since a
+// "\r\n" may be split or joined at the edit's ends.
+func (m *Mapper) replace(start, end int, repl string) *Mapper {
+	text := m.text[:start] + repl + m.text[end:]
+	if m.cr || strings.IndexByte(repl, '\r') >= 0 {
+		return NewMapper(text)
+	}
+	// Line starts up to start stay: the newline before each is untouched.
+	keep := sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > start })
+	lines := make([]int, 0, len(m.lines)+strings.Count(repl, "\n"))
+	lines = append(lines, m.lines[:keep]...)
+	for i := 0; ; {
+		j := strings.IndexByte(repl[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		lines = append(lines, start+i)
+	}
+	// Line starts after end move; those in (start, end] lost their newline.
+	delta := len(repl) - (end - start)
+	for _, l := range m.lines[keep:] {
+		if l > end {
+			lines = append(lines, l+delta)
+		}
+	}
+	return &Mapper{text: text, lines: lines}
+}
+
+// Text is the mapped text.
+func (m *Mapper) Text() string { return m.text }
+
+// Lines is the number of lines (one more than the number of line ends).
+func (m *Mapper) Lines() int { return len(m.lines) }
+
+// line returns the byte range of line i without its terminator.
+func (m *Mapper) line(i int) (start, end int) {
+	start, end = m.lines[i], len(m.text)
+	if i+1 < len(m.lines) {
+		end = m.lines[i+1]
+		if end > start && m.text[end-1] == '\n' {
+			end--
+		}
+		if end > start && m.text[end-1] == '\r' {
+			end--
+		}
+	}
+	return start, end
+}
+
+// Offset returns the byte offset of p. Positions that do not exist are
+// clamped rather than refused, since editors race with their own edits: a
+// line past the last maps to the end of the text, a character past the end
+// of its line to the line end (before the terminator), and a character inside
+// a multi-unit character (half a surrogate pair, a byte inside a UTF-8
+// sequence) to that character's start.
+func (m *Mapper) Offset(p protocol.Position, enc Encoding) int {
+	if int(p.Line) >= len(m.lines) {
+		return len(m.text)
+	}
+	start, end := m.line(int(p.Line))
+	return start + unitsToBytes(m.text[start:end], int(p.Character), enc)
+}
+
+// Position returns the position of byte offset off, clamped to the text. An
+// offset inside a UTF-8 sequence counts from that character's start.
+func (m *Mapper) Position(off int, enc Encoding) protocol.Position {
+	off = min(max(off, 0), len(m.text))
+	i := sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > off }) - 1
+	start, end := m.line(i)
+	off = min(off, end) // inside "\r\n": the end of the line
+	return protocol.Position{Line: uint32(i), Character: uint32(bytesToUnits(m.text[start:off], enc))}
+}
+
+// unitsToBytes returns the byte length of the longest prefix of line that
+// has at most n units of enc, never splitting a character.
+func unitsToBytes(line string, n int, enc Encoding) int {
+	if n >= len(line) {
+		return len(line) // a character never has more units than bytes
+	}
+	units := 0
+	for i, r := range line {
+		w := 1
+		if enc == UTF8 {
+			w = utf8.RuneLen(r)
+			if r == utf8.RuneError {
+				_, w = utf8.DecodeRuneInString(line[i:])
+			}
+		} else if r >= 0x10000 {
+			w = 2
+		}
+		if units+w > n {
+			return i
+		}
+		units += w
+	}
+	return len(line)
+}
+
+// bytesToUnits counts the units of enc in s; a partial UTF-8 sequence at the
+// end of s does not count.
+func bytesToUnits(s string, enc Encoding) int {
+	if enc == UTF8 {
+		if r, w := utf8.DecodeLastRuneInString(s); r == utf8.RuneError && w == 1 {
+			// Step back to the start of a sequence cut by the offset.
+			for k := len(s) - 1; k >= 0 && k >= len(s)-utf8.UTFMax; k-- {
+				if utf8.RuneStart(s[k]) {
+					if !utf8.FullRuneInString(s[k:]) {
+						return k
+					}
+					break
+				}
+			}
+		}
+		return len(s)
+	}
+	units := 0
+	for i, r := range s {
+		if r == utf8.RuneError && !utf8.FullRuneInString(s[i:]) {
+			break // a sequence cut by the offset
+		}
+		if r >= 0x10000 {
+			units += 2
+		} else {
+			units++
+		}
+	}
+	return units
+}
+
+// UnitLen is the length of s in units of enc.
+func UnitLen(s string, enc Encoding) int { return bytesToUnits(s, enc) }

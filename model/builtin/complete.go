@@ -1,0 +1,502 @@
+package builtin
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/ghostline/ghostline/model"
+	"github.com/ghostline/ghostline/retrieval"
+)
+
+const (
+	// The cache model reads at most this much of the prompt around the cursor.
+	maxCachePrefix = 32 << 10
+	maxCacheSuffix = 8 << 10
+	beamWidth      = 4
+	// perStep is how many continuations of one hypothesis are kept.
+	perStep = 6
+	// maxLineTokens bounds one generated line.
+	maxLineTokens = 40
+	// maxExtraLines bounds a multi-line block after the cursor's line.
+	maxExtraLines = 4
+	// multiLineMinLogProb is the mean log-probability per token a line needs
+	// before the model goes on to, or keeps, another line (about 0.7).
+	multiLineMinLogProb = -0.35
+	// maxShortCands: a cache context of fewer than two tokens offers its
+	// successors as candidates only when it has at most this many.
+	maxShortCands = 16
+	// partialScan bounds how many vocabulary tokens matching a partly typed
+	// token are scored directly.
+	partialScan = 256
+)
+
+// Complete implements model.Backend: it predicts the rest of the line (and,
+// unless req.SingleLine, following lines while it is confident) from the
+// n-gram counts mixed with a cache model of the prompt itself.
+func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, error) {
+	res := model.Result{Model: m.Name()}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	lang := req.Language
+	if lang == "" {
+		lang = retrieval.LanguageOf(req.Path)
+	}
+	prefix := tailAtLine(req.Prefix, maxCachePrefix)
+	toks, inComment, trailingSpace := lex(prefix, lang, true)
+	if inComment || len(toks) == 0 {
+		return res, nil
+	}
+	last := prefix[len(prefix)-1]
+	partial := ""
+	if last != ' ' && last != '\t' && last != '\n' && last != '\r' {
+		partial = toks[len(toks)-1]
+		toks = toks[:len(toks)-1]
+		if partial == longString {
+			return res, nil
+		}
+	}
+	suffix := req.Suffix[:min(len(req.Suffix), maxCacheSuffix)]
+	sufToks, _, _ := lex(suffix, lang, false)
+
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	s := m.newSearch(lang, toks, sufToks)
+	s.partial, s.needSpace = partial, trailingSpace
+	s.setIndent(prefix)
+	maxTok := req.MaxTokens
+	if maxTok <= 0 {
+		maxTok = 64
+	}
+	line, err := s.line(ctx, s.hist, true, maxTok)
+	if err != nil {
+		return res, err
+	}
+	out := []string{s.render(line.out, len(partial), trailingSpace)}
+	logp, ntok := line.logp, len(line.out)+btoi(line.ended)
+	if !req.SingleLine && line.ended && len(line.out) > 0 && logp/float64(ntok) >= multiLineMinLogProb {
+		level := 0
+		for prev := line; len(out) <= maxExtraLines && ntok < maxTok; {
+			next, err := s.line(ctx, prev.hist, false, maxTok-ntok)
+			if err != nil {
+				return res, err
+			}
+			n := len(next.out) + 1
+			if !next.ended || len(next.out) == 0 || next.logp/float64(n) < multiLineMinLogProb {
+				break
+			}
+			d, _ := newlineDelta(s.str(prev.end))
+			if level += d; level < -s.baseLevel {
+				break
+			}
+			out = append(out, s.indent(level)+s.render(next.out, 0, false))
+			logp, ntok, prev = logp+next.logp, ntok+n, next
+		}
+	}
+	res.Text = applyStops(strings.Join(out, "\n"), req.Stop)
+	res.Tokens = ntok
+	if ntok > 0 {
+		res.Confidence, res.HasConfidence = logp/float64(ntok), true
+	}
+	return res, nil
+}
+
+// tailAtLine keeps at most n bytes of the end of s, starting at a line.
+func tailAtLine(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[len(s)-n:]
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func applyStops(s string, stops []string) string {
+	for _, st := range stops {
+		if st == "" {
+			continue
+		}
+		if i := strings.Index(s, st); i >= 0 {
+			s = s[:i]
+		}
+	}
+	return s
+}
+
+// search holds one request's state: its token ids (tokens the vocabulary
+// lacks get request-local ids) and the cache model built from the prompt.
+type search struct {
+	m         *Model
+	lang      uint32
+	hasLang   bool
+	local     map[string]uint32
+	localStrs []string
+	cache     map[uint64]*cctx
+	ccount    map[uint64]uint32
+	hist      []uint32
+	partial   string
+	needSpace bool
+	// indentation of the cursor line, for rendering further lines.
+	baseLevel int
+	unit      string
+}
+
+// cctx is a context in the cache model; its successor counts are in
+// search.ccount, keyed like the overflow map.
+type cctx struct {
+	key   uint64
+	total uint32
+	ids   []uint32
+}
+
+const localBase = 1 << 31
+
+func (m *Model) newSearch(lang string, prefix, suffix []string) *search {
+	s := &search{m: m, local: map[string]uint32{}, cache: map[uint64]*cctx{}, ccount: map[uint64]uint32{}}
+	s.lang, s.hasLang = m.langs[lang]
+	s.hist = s.ids(prefix)
+	s.learn(s.hist)
+	s.learn(s.ids(suffix))
+	return s
+}
+
+func (s *search) ids(toks []string) []uint32 {
+	out := make([]uint32, len(toks))
+	for i, t := range toks {
+		if id, ok := s.m.vocab.ids[t]; ok {
+			out[i] = id
+			continue
+		}
+		id, ok := s.local[t]
+		if !ok {
+			id = localBase + uint32(len(s.localStrs))
+			s.local[t] = id
+			s.localStrs = append(s.localStrs, t)
+		}
+		out[i] = id
+	}
+	return out
+}
+
+func (s *search) str(id uint32) string {
+	if id >= localBase {
+		return s.localStrs[id-localBase]
+	}
+	return s.m.vocab.strs[id]
+}
+
+// learn adds a token sequence to the cache model.
+func (s *search) learn(ids []uint32) {
+	n := s.m.opt.Order
+	for i, id := range ids {
+		for k := 0; k < n && k <= i; k++ {
+			ck := ctxKey(0, ids[i-k:i])
+			c := s.cache[ck]
+			if c == nil {
+				c = &cctx{key: ck}
+				s.cache[ck] = c
+			}
+			c.total++
+			nk := ngramKey(ck, id)
+			if s.ccount[nk] == 0 {
+				c.ids = append(c.ids, id)
+			}
+			s.ccount[nk]++
+		}
+	}
+}
+
+// dist is the next-token distribution after one history: for each context
+// length, the global entry and the cache context where they exist.
+type dist struct {
+	gk []uint64
+	ge []*entry
+	cc []*cctx
+	v  float64 // vocabulary size for the add-one base
+}
+
+// cacheBoost weighs a count in the prompt against a count elsewhere in the
+// repository: code repeats itself locally (Hellendoorn & Devanbu's cache).
+const cacheBoost = 4
+
+func (s *search) dist(hist []uint32) *dist {
+	n := s.m.opt.Order
+	d := &dist{v: float64(len(s.m.vocab.strs) + len(s.localStrs))}
+	for k := 0; k < n && k <= len(hist); k++ {
+		ctx := hist[len(hist)-k:]
+		var ge *entry
+		var gk uint64
+		if s.hasLang {
+			gk = ctxKey(s.lang, ctx)
+			if e, ok := s.m.tab.ctx[gk]; ok {
+				ge = &e
+			}
+		}
+		cc := s.cache[ctxKey(0, ctx)]
+		if ge == nil && cc == nil {
+			break // a longer context cannot have been seen either
+		}
+		d.gk, d.ge, d.cc = append(d.gk, gk), append(d.ge, ge), append(d.cc, cc)
+	}
+	return d
+}
+
+// prob is Witten-Bell interpolation over the repository's counts with the
+// prompt's counts added, boosted, at every context length.
+func (s *search) prob(d *dist, id uint32) float64 {
+	p := 1 / d.v
+	for k := range d.ge {
+		var c, total, distinct float64
+		if e := d.ge[k]; e != nil {
+			if id < localBase {
+				c = float64(s.m.tab.count(d.gk[k], e, id))
+			}
+			total, distinct = float64(e.total), float64(e.distinct())
+		}
+		if cc := d.cc[k]; cc != nil {
+			c += cacheBoost * float64(s.ccount[ngramKey(cc.key, id)])
+			total += cacheBoost * float64(cc.total)
+			distinct += float64(len(cc.ids))
+		}
+		if k == 0 {
+			p = (c + 1) / (total + d.v)
+			continue
+		}
+		p = (c + distinct*p) / (total + distinct)
+	}
+	return p
+}
+
+// candidates lists plausible next tokens: the inline top successors of every
+// global context and every successor in the cache contexts, past the
+// unigram level (whose top is rarely right when a longer context exists).
+func (d *dist) candidates(buf []uint32) []uint32 {
+	for k := range d.ge {
+		if k == 0 && len(d.ge) > 1 {
+			continue
+		}
+		if e := d.ge[k]; e != nil {
+			for j, id := range e.ids {
+				if e.cnt[j] > 0 {
+					buf = append(buf, id)
+				}
+			}
+		}
+		// Short cache contexts ("(", ".") have many successors; scoring
+		// them all would cost more than it finds.
+		if cc := d.cc[k]; cc != nil && (k >= 2 || len(cc.ids) <= maxShortCands) {
+			buf = append(buf, cc.ids...)
+		}
+	}
+	slices.Sort(buf)
+	return slices.Compact(buf)
+}
+
+type hyp struct {
+	hist  []uint32
+	out   []uint32
+	logp  float64
+	ended bool   // the line ended
+	end   uint32 // the line-break token that ended it
+}
+
+type scored struct {
+	id uint32
+	p  float64
+}
+
+// line runs a beam search for one line from hist. On the cursor's line
+// (first) the partly typed token and a typed space constrain the first
+// token. A line ends with any line-break token: their probabilities are
+// summed (the line's end), and the likeliest says how the next line is
+// indented.
+func (s *search) line(ctx context.Context, hist []uint32, first bool, maxTok int) (hyp, error) {
+	var breaks []uint32
+	for delta := -4; delta <= 3; delta++ {
+		if id, ok := s.id(newlineToken(delta)); ok {
+			breaks = append(breaks, id)
+		}
+	}
+	beam := []hyp{{hist: hist}}
+	var done []hyp
+	var buf []uint32
+	for step := 0; step < min(maxLineTokens, maxTok) && len(beam) > 0; step++ {
+		if err := ctx.Err(); err != nil {
+			return hyp{}, err
+		}
+		constrained := step == 0 && first
+		var next []hyp
+		for _, h := range beam {
+			d := s.dist(h.hist)
+			var ids []uint32
+			if constrained && s.partial != "" {
+				ids = s.partialMatches(d, buf[:0])
+			} else {
+				ids = d.candidates(buf[:0])
+			}
+			var cands []scored
+			sum := 0.0
+			for _, id := range ids {
+				t := s.str(id)
+				if id == unk || strings.IndexByte(t, 0) >= 0 { // line breaks are scored below; longString never
+					continue
+				}
+				if constrained && s.partial == "" && s.needSpace != strings.HasPrefix(t, " ") {
+					continue
+				}
+				p := s.prob(d, id)
+				sum += p
+				cands = append(cands, scored{id, p})
+			}
+			// The end of the line, unless a space was just typed.
+			var endP float64
+			var end uint32
+			if !(constrained && s.needSpace) {
+				for _, id := range breaks {
+					p := s.prob(d, id)
+					if p > endP || endP == 0 {
+						end = id
+					}
+					endP += p
+				}
+				sum += endP
+			}
+			// The first token of the cursor's line is chosen among those the
+			// typed text allows: renormalise over them.
+			norm := 1.0
+			if constrained && sum > 0 {
+				norm = sum
+			}
+			if endP > 0 && len(h.out)+btoi(!first) > 0 {
+				done = append(done, hyp{hist: append(slices.Clip(h.hist), end), out: h.out, logp: h.logp + math.Log(endP/norm), ended: true, end: end})
+			}
+			slices.SortFunc(cands, func(a, b scored) int {
+				if c := cmpFloat(b.p, a.p); c != 0 {
+					return c
+				}
+				return int(a.id) - int(b.id)
+			})
+			for _, c := range cands[:min(perStep, len(cands))] {
+				next = append(next, hyp{hist: append(slices.Clip(h.hist), c.id), out: append(slices.Clip(h.out), c.id), logp: h.logp + math.Log(c.p/norm)})
+			}
+		}
+		slices.SortStableFunc(next, func(a, b hyp) int { return cmpFloat(b.logp, a.logp) })
+		beam = next[:min(beamWidth, len(next))]
+		// Probabilities only shrink: once a finished line beats every open
+		// one, nothing can overtake it.
+		if best := bestOf(done); best >= 0 && (len(beam) == 0 || done[best].logp >= beam[0].logp) {
+			return done[best], nil
+		}
+		for i := range beam {
+			if len(beam[i].hist) > 64 {
+				beam[i].hist = beam[i].hist[len(beam[i].hist)-s.m.opt.Order:]
+			}
+		}
+	}
+	if best := bestOf(done); best >= 0 {
+		return done[best], nil
+	}
+	if len(beam) > 0 {
+		return beam[0], nil
+	}
+	return hyp{hist: hist}, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// partialMatches lists tokens that extend the partly typed token.
+func (s *search) partialMatches(d *dist, buf []uint32) []uint32 {
+	if s.m.vocab.withPrefix(s.partial, partialScan, func(id uint32) { buf = append(buf, id) }) {
+		for t, id := range s.local {
+			if strings.HasPrefix(t, s.partial) {
+				buf = append(buf, id)
+			}
+		}
+		return buf
+	}
+	// Too many to score: keep those the contexts suggest.
+	buf = buf[:0]
+	for _, id := range d.candidates(nil) {
+		if strings.HasPrefix(s.str(id), s.partial) {
+			buf = append(buf, id)
+		}
+	}
+	if id, ok := s.id(s.partial); ok {
+		buf = append(buf, id)
+	}
+	return buf
+}
+
+// id looks a token up in the vocabulary, then among the request's own.
+func (s *search) id(tok string) (uint32, bool) {
+	if id, ok := s.m.vocab.ids[tok]; ok {
+		return id, true
+	}
+	id, ok := s.local[tok]
+	return id, ok
+}
+
+func bestOf(hs []hyp) int {
+	best := -1
+	for i, h := range hs {
+		if best < 0 || h.logp > hs[best].logp {
+			best = i
+		}
+	}
+	return best
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// render turns generated tokens into text: the part of the first token
+// already typed (skip bytes, or its separating space) is dropped.
+func (s *search) render(ids []uint32, skip int, typedSpace bool) string {
+	var b strings.Builder
+	for i, id := range ids {
+		t := s.str(id)
+		if i == 0 {
+			if typedSpace {
+				t = strings.TrimPrefix(t, " ")
+			}
+			t = t[min(skip, len(t)):]
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+func (s *search) indent(level int) string {
+	return strings.Repeat(s.unit, max(0, s.baseLevel+level))
+}
+
+// setIndent records the cursor line's indentation and the document's
+// indentation unit, so further lines are indented as the document is.
+func (s *search) setIndent(prefix string) {
+	line := prefix[strings.LastIndexByte(prefix, '\n')+1:]
+	ws := line[:len(line)-len(strings.TrimLeft(line, " \t"))]
+	s.unit = strings.Repeat(" ", detectSpaceUnit(prefix))
+	if strings.HasPrefix(ws, "\t") || (ws == "" && strings.Contains(prefix, "\n\t")) {
+		s.unit = "\t"
+	}
+	s.baseLevel = strings.Count(ws, "\t") + strings.Count(ws, " ")/len(s.unit)
+	if s.unit == "\t" {
+		s.baseLevel = strings.Count(ws, "\t")
+	}
+}

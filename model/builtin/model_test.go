@@ -1,0 +1,194 @@
+package builtin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ghostline/ghostline/model"
+)
+
+// corpus is a tiny repository with an obvious repeated pattern.
+func corpus() map[string]string {
+	files := map[string]string{}
+	for i := range 6 {
+		files[fmt.Sprintf("h%d.go", i)] = fmt.Sprintf(`package web
+
+func handle%d(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	fmt.Fprintf(w, "ok %d\n")
+}
+`, i, i)
+	}
+	return files
+}
+
+func trained(t testing.TB, o Options) *Model {
+	t.Helper()
+	m := New(o)
+	for p, src := range corpus() {
+		m.Learn(p, []byte(src))
+	}
+	return m
+}
+
+func TestComplete(t *testing.T) {
+	m := trained(t, Options{})
+	tests := []struct {
+		name, prefix, suffix, want string
+		single                     bool
+	}{
+		{"line start", "package web\n\nfunc f(w http.ResponseWriter, r *http.Request) {\n\tif err := r.ParseForm(); err != nil {\n\t\t", "\n\t}\n}\n", "http.Error(w, err.Error(), http.StatusBadRequest)", true},
+		{"mid identifier", "package web\n\nfunc g() {\n\tif err := r.Parse", "\n}\n", "Form(); err != nil {", true},
+		{"after typed space", "package web\n\nfunc g() {\n\tif err := ", "\n}\n", "r.ParseForm(); err != nil {", true},
+		{"mid operator", "package web\n\nfunc g() {\n\tif err :", "\n}\n", "= r.ParseForm(); err != nil {", true},
+		{"multi-line block", "package web\n\nfunc g(w http.ResponseWriter, r *http.Request) {\n\tif err := r.ParseForm(); err != nil {\n\t\thttp.Error(w, err.Error(), http.StatusBadRequest)\n\t\t", "\n}\n", "return\n\t}", false},
+		{"in a comment", "package web\n\n// handle ", "\n", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := m.Complete(context.Background(), model.Request{Prefix: tt.prefix, Suffix: tt.suffix, Language: "go", SingleLine: tt.single})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(res.Text, tt.want) || (tt.want == "" && res.Text != "") {
+				t.Errorf("Complete = %q, want it to start with %q", res.Text, tt.want)
+			}
+			if tt.want != "" && (!res.HasConfidence || res.Confidence > 0 || res.Confidence < -2) {
+				t.Errorf("confidence = %v (has %v), want a mean log-prob of a confident prediction", res.Confidence, res.HasConfidence)
+			}
+			if res.Model != "builtin" {
+				t.Errorf("Model = %q", res.Model)
+			}
+		})
+	}
+}
+
+// The cache model alone completes from the current file when nothing was learnt.
+func TestCacheOnly(t *testing.T) {
+	m := New(Options{})
+	prefix := "x = compute_total(items, tax_rate)\nprint(x)\ny = compute_"
+	res, err := m.Complete(context.Background(), model.Request{Prefix: prefix, Suffix: "\n", Language: "python", SingleLine: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Text != "total(items, tax_rate)" {
+		t.Errorf("Complete = %q, want %q", res.Text, "total(items, tax_rate)")
+	}
+}
+
+// snapshot is the model's logical content: every n-gram count and every
+// context's total and distinct count, independent of where entries live.
+func snapshot(m *Model) map[uint64][2]uint32 {
+	out := map[uint64][2]uint32{}
+	for k, e := range m.tab.ctx {
+		out[k] = [2]uint32{e.total, e.distinct()}
+		for i, id := range e.ids {
+			if e.cnt[i] > 0 {
+				out[ngramKey(k, id)] = [2]uint32{e.cnt[i]}
+			}
+		}
+	}
+	for k, c := range m.tab.ovf {
+		out[k] = [2]uint32{c}
+	}
+	return out
+}
+
+func TestLearnForgetRestores(t *testing.T) {
+	m := trained(t, Options{})
+	before := snapshot(m)
+	m.Learn("extra.go", []byte("package web\n\nfunc extra() { return handle0(nil, nil) }\nvar a, b, c, d, e = 1, 2, 3, 4, 5\n"))
+	m.Learn("h1.go", []byte("package web\n\nvar changed = true\n")) // re-learn: old counts go first
+	if got := snapshot(m); len(got) == len(before) {
+		t.Fatal("learning changed nothing")
+	}
+	m.Forget("extra.go")
+	m.Learn("h1.go", []byte(corpus()["h1.go"]))
+	after := snapshot(m)
+	if len(after) != len(before) {
+		t.Fatalf("after forget: %d entries, want %d", len(after), len(before))
+	}
+	for k, v := range before {
+		if after[k] != v {
+			t.Fatalf("entry %x = %v after forget, want %v", k, after[k], v)
+		}
+	}
+	for p := range corpus() {
+		m.Forget(p)
+	}
+	if n := m.tab.size(); n != 0 {
+		t.Errorf("forgetting every file left %d entries", n)
+	}
+}
+
+func TestMemoryCap(t *testing.T) {
+	m := New(Options{MaxNgrams: 300})
+	w := []string{"a", "b", "c", "d", "e", "f"}
+	for i := range 40 {
+		src := fmt.Sprintf("package p\n\nfunc %s(%s int) int { return %s * %s + %s(%s) }\n", w[i%6], w[i/6%6], w[i/6%6], w[i%5], w[(i+1)%6], w[i%4])
+		m.Learn(fmt.Sprintf("f%d.go", i), []byte(src))
+		if n := m.tab.size(); n > 300 {
+			t.Fatalf("after file %d: %d entries, cap 300", i, n)
+		}
+	}
+	if m.Stats().Pruned == 0 {
+		t.Error("nothing was pruned")
+	}
+	// The frequent pattern survives pruning.
+	res, err := m.Complete(context.Background(), model.Request{Prefix: "package p\n\nfunc h(b int) int {", Language: "go", SingleLine: true})
+	if err != nil || !strings.HasPrefix(res.Text, " return") {
+		t.Errorf("after pruning: %q, %v; want it to continue with \" return\"", res.Text, err)
+	}
+}
+
+func TestCompleteCancelled(t *testing.T) {
+	m := trained(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.Complete(ctx, model.Request{Prefix: "package web\n\nfunc g() {\n\t", Language: "go"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestConcurrentLearnComplete(t *testing.T) {
+	m := trained(t, Options{})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				if g%2 == 0 {
+					m.Learn(fmt.Sprintf("c%d.go", i%5), []byte(corpus()["h2.go"]))
+				} else if _, err := m.Complete(context.Background(), model.Request{Prefix: "package web\n\nfunc g() {\n\tif err := r.", Language: "go"}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestLex(t *testing.T) {
+	tests := []struct {
+		lang, src string
+		prefix    bool
+		want      []string
+	}{
+		{"go", "x := a.b(1, \"s\") // c\n\ty++\n", false, []string{"x", " :=", " a", ".", "b", "(", "1", ",", " \"s\"", ")", "\x00n+1", "y", "++"}},
+		{"python", "def f(a):\n    return a ** 2  # sq\n", false, []string{"def", " f", "(", "a", ")", ":", "\x00n+1", "return", " a", " **", " 2"}},
+		{"go", "if x {\n\t\t", true, []string{"if", " x", " {", "\x00n+2"}},
+		{"go", "s := \"abc", true, []string{"s", " :=", " \"abc"}},
+	}
+	for _, tt := range tests {
+		got, _, _ := lex(tt.src, tt.lang, tt.prefix)
+		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+			t.Errorf("lex(%q) = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}

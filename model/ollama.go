@@ -1,0 +1,275 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ollama/ollama/api"
+	"github.com/ollama/ollama/envconfig"
+	ollamamodel "github.com/ollama/ollama/types/model"
+
+	"github.com/ghostline/ghostline/config"
+)
+
+// Ollama is a Backend on Ollama's native API (/api/generate, /api/show).
+// Fill-in-the-middle goes through the suffix field when the model's
+// template supports it (the "insert" capability), else through a raw prompt
+// with the family's FIM tokens.
+type Ollama struct {
+	client    *api.Client
+	base      *url.URL
+	name      string
+	fim       FIM
+	hasFIM    bool
+	forceRaw  bool // model.template was set: the user's FIM format wins over the server's template
+	stops     []string
+	maxTokens int
+	keepAlive *api.Duration
+	timeout   time.Duration
+
+	mu   sync.Mutex
+	info *ollamaInfo // /api/show, fetched once per backend
+}
+
+// ollamaInfo is what /api/show tells about the model.
+type ollamaInfo struct {
+	insert bool     // the template uses .Suffix
+	stops  []string // the Modelfile's stop parameters
+	family string   // details.family, for doctor
+}
+
+// NewOllama returns the Ollama backend for c. The endpoint is c.Endpoint,
+// else OLLAMA_HOST, else http://127.0.0.1:11434.
+func NewOllama(c config.Model) (*Ollama, error) {
+	if err := validOllamaName(c.Name); err != nil {
+		return nil, err
+	}
+	base := envconfig.Host()
+	if c.Endpoint != "" {
+		u, err := parseEndpoint(c.Endpoint, "11434")
+		if err != nil {
+			return nil, err
+		}
+		base = u
+	}
+	fim, ok, err := LookupFIM(c.Name, c.Template)
+	if err != nil {
+		return nil, err
+	}
+	ka, err := parseKeepAlive(c.KeepAlive)
+	if err != nil {
+		return nil, err
+	}
+	return &Ollama{
+		client:    api.NewClient(base, newHTTPClient()),
+		base:      base,
+		name:      c.Name,
+		fim:       fim,
+		hasFIM:    ok,
+		forceRaw:  c.Template != "",
+		stops:     c.Stop,
+		maxTokens: c.MaxTokens,
+		keepAlive: ka,
+		timeout:   time.Duration(c.TimeoutMs) * time.Millisecond,
+	}, nil
+}
+
+// validOllamaName rejects names Ollama could never serve, so that a typo or
+// a name with shell metacharacters gets one clear message up front.
+func validOllamaName(name string) error {
+	if name == "" {
+		return errors.New("model.name is empty")
+	}
+	if !ollamamodel.ParseName(name).IsValid() {
+		return fmt.Errorf("model.name %q is not a valid Ollama model name (letters, digits, '.', '_', '-', an optional :tag and namespace/)", name)
+	}
+	return nil
+}
+
+// parseKeepAlive accepts Go durations ("30m"), seconds ("300") and a
+// negative value (keep loaded forever). Empty leaves the server's default.
+func parseKeepAlive(s string) (*api.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil {
+		return &api.Duration{Duration: d}, nil
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil {
+		return &api.Duration{Duration: time.Duration(n * float64(time.Second))}, nil
+	}
+	return nil, fmt.Errorf("model.keepAlive %q: want a duration such as \"30m\", seconds, or -1", s)
+}
+
+// Name is the model name on the server.
+func (o *Ollama) Name() string { return o.name }
+
+// Endpoint is the server URL in use (credentials removed).
+func (o *Ollama) Endpoint() string { return o.base.Redacted() }
+
+// Check reports whether the server answers and has the model: nil, or an
+// error wrapping ErrUnavailable, ErrModelNotFound, ErrBadResponse or ErrTimeout.
+func (o *Ollama) Check(ctx context.Context) error {
+	_, err := o.inspect(ctx)
+	return err
+}
+
+func (o *Ollama) inspect(ctx context.Context) (*ollamaInfo, error) {
+	rctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	info, err := o.show(rctx)
+	if err != nil {
+		return nil, failure(ctx, rctx, o.what(), o.timeout, err)
+	}
+	return info, nil
+}
+
+func (o *Ollama) what() string { return fmt.Sprintf("ollama %s at %s", o.name, o.base.Redacted()) }
+
+// show returns the cached /api/show answer, asking the server on first use.
+// Failures are not cached: the model may be pulled a moment later.
+func (o *Ollama) show(ctx context.Context) (*ollamaInfo, error) {
+	o.mu.Lock()
+	info := o.info
+	o.mu.Unlock()
+	if info != nil {
+		return info, nil
+	}
+	resp, err := o.client.Show(ctx, &api.ShowRequest{Model: o.name})
+	if err != nil {
+		return nil, err
+	}
+	info = &ollamaInfo{
+		insert: slices.Contains(resp.Capabilities, ollamamodel.CapabilityInsert) || strings.Contains(resp.Template, ".Suffix"),
+		stops:  modelfileStops(resp.Parameters),
+		family: resp.Details.Family,
+	}
+	o.mu.Lock()
+	o.info = info
+	o.mu.Unlock()
+	return info, nil
+}
+
+// modelfileStops extracts `stop "..."` lines from /api/show's parameters
+// (a request's stop option replaces the Modelfile's, so they are resent).
+func modelfileStops(params string) []string {
+	var out []string
+	for _, line := range strings.Split(params, "\n") {
+		k, v, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok || k != "stop" {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if s, err := strconv.Unquote(v); err == nil {
+			v = s
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// Complete generates the middle between req.Prefix and req.Suffix.
+func (o *Ollama) Complete(ctx context.Context, req Request) (Result, error) {
+	rctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	info, err := o.show(rctx)
+	if err != nil {
+		return Result{}, failure(ctx, rctx, o.what(), o.timeout, err)
+	}
+	gen := o.request(req, info)
+	col := newCollector(req, gen.Options["stop"].([]string))
+
+	// gctx lets the callback end the stream early: cancelling it closes the
+	// connection, and Ollama stops generating when its client goes away.
+	gctx, stop := context.WithCancelCause(rctx)
+	defer stop(nil)
+	done := false
+	err = o.client.Generate(gctx, gen, func(r api.GenerateResponse) error {
+		for _, lp := range r.Logprobs {
+			col.logprob(lp.Logprob)
+		}
+		end, err := col.add(r.Response)
+		if err != nil {
+			return err
+		}
+		if r.Done {
+			done = true
+			return nil
+		}
+		if end {
+			stop(errStopped)
+			return errStopped
+		}
+		return nil
+	})
+	if errors.Is(err, errStopped) {
+		err = nil
+		done = true
+	}
+	// The client returns nil when the stream is cut (a cancel, a reset
+	// connection, a line too long): only a done line means the text is whole.
+	if err == nil && !done {
+		if rctx.Err() == nil {
+			err = fmt.Errorf("%w: the stream ended without a done line", ErrBadResponse)
+		} else {
+			err = rctx.Err()
+		}
+	}
+	if err != nil {
+		return Result{}, failure(ctx, rctx, o.what(), o.timeout, err)
+	}
+	return col.result(o.name), nil
+}
+
+// request builds the /api/generate request: suffix FIM when the model's
+// template supports it, else a raw prompt in the family's FIM format, else
+// (unknown family) a plain continuation of the prefix.
+func (o *Ollama) request(req Request, info *ollamaInfo) *api.GenerateRequest {
+	maxTokens := req.MaxTokens
+	if maxTokens <= 0 {
+		maxTokens = orDefault(o.maxTokens, defaultMaxTokens)
+	}
+	g := &api.GenerateRequest{Model: o.name, KeepAlive: o.keepAlive, Logprobs: true}
+	var famStops []string
+	if o.hasFIM {
+		famStops = o.fim.Stop
+	}
+	switch {
+	case info.insert && !o.forceRaw:
+		g.Prompt, g.Suffix = req.Prefix, req.Suffix
+	case o.hasFIM:
+		g.Raw, g.Prompt = true, o.fim.Prompt(req.Prefix, req.Suffix)
+	default:
+		slog.Debug("model has no FIM support; completing the prefix only", "model", o.name)
+		g.Raw, g.Prompt = true, req.Prefix
+	}
+	stops := stopList(req.Stop, o.stops, famStops, info.stops)
+	if req.SingleLine {
+		// The server stops by itself at the line end; the collector also
+		// closes the stream should a token carry text past it.
+		stops = stopList(stops, []string{"\n"})
+	}
+	g.Options = map[string]any{
+		"num_predict": maxTokens,
+		"temperature": req.Temperature,
+		"stop":        stops,
+	}
+	return g
+}
+
+// orDefault returns v if positive, else def.
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,18 @@
+// Package retrieval turns "the cursor in this file" into a prompt that
+// carries what a model needs from the rest of the repository (R2C2-Enhance):
+//
+//   - Walk lists a repository's indexable files, honouring .gitignore and
+//     skipping binaries, huge, generated, vendored and secret files (IsSecret).
+//   - Each file becomes chunks: its skeleton (abstract context, from package
+//     skeleton) and overlapping windows of lines (snippet context).
+//   - Index keeps the chunks in a Bleve index (BM25) under the user cache
+//     directory, follows edits (Update) and the file system (fsnotify), and
+//     indexes in the background.
+//   - Assemble builds a BM25 query from the cursor's context and fits the
+//     best skeletons and snippets, then the current file's prefix and suffix,
+//     into a token budget (EstimateTokens). InFile is the prompt without
+//     retrieval.
+//
+// Package retrieval/eval measures how much of the hidden rest of a line
+// the assembled prompt carries.
+package retrieval

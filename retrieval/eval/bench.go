@@ -1,0 +1,130 @@
+package eval
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ghostline/ghostline/retrieval"
+)
+
+// BenchReport holds the retrieval benchmark's figures.
+type BenchReport struct {
+	Repo          string
+	Files, Chunks int
+	Bytes         int64
+	ColdIndex     time.Duration
+	PeakRSS       int64 // bytes, VmHWM of this process
+	IndexBytes    int64
+	Reindex       []time.Duration // one edited file each, sorted
+	Assemble      []time.Duration // sorted
+	Eval          Report
+}
+
+// Bench indexes o.Repo from scratch into o.Config.IndexDir (which should be
+// empty), then times re-indexing single edited files and assembling
+// prompts at o.Samples cursors, then runs the evaluation on the same index.
+func Bench(ctx context.Context, o Options) (BenchReport, error) {
+	r := BenchReport{Repo: o.Repo}
+	t0 := time.Now()
+	x, err := retrieval.Open(ctx, o.Repo, o.Config, retrieval.Options{Progress: o.Progress})
+	if err != nil {
+		return r, err
+	}
+	if err := x.Wait(ctx); err != nil {
+		x.Close()
+		return r, err
+	}
+	r.ColdIndex = time.Since(t0)
+	r.PeakRSS = peakRSS()
+	st := x.Stats()
+	r.Files, r.Chunks, r.Bytes, r.IndexBytes = st.Files, st.Chunks, st.Bytes, st.IndexBytes
+
+	var files []*file
+	if err := retrieval.Walk(ctx, o.Repo, func(f retrieval.File) error {
+		if evalLanguages[f.Language] {
+			files = append(files, &file{rel: f.Path, abs: f.Abs, lang: f.Language})
+		}
+		return nil
+	}); err != nil {
+		x.Close()
+		return r, err
+	}
+	samples, err := draw(files, o.Samples, o.Seed, o.Budget)
+	if err != nil {
+		x.Close()
+		return r, err
+	}
+	for i, s := range samples {
+		if i < 200 {
+			edited := s.q.Text[:s.q.Offset] + "x" + s.q.Text[s.q.Offset:]
+			t := time.Now()
+			if err := x.UpdateNow(ctx, s.q.Path, edited); err != nil {
+				x.Close()
+				return r, err
+			}
+			r.Reindex = append(r.Reindex, time.Since(t))
+			// Put the file back as it is on disk.
+			if err := x.UpdateNow(ctx, s.q.Path, s.file.text); err != nil {
+				x.Close()
+				return r, err
+			}
+		}
+	}
+	for _, s := range samples {
+		t := time.Now()
+		if _, err := x.Assemble(ctx, s.q); err != nil {
+			x.Close()
+			return r, err
+		}
+		r.Assemble = append(r.Assemble, time.Since(t))
+	}
+	slices.Sort(r.Reindex)
+	slices.Sort(r.Assemble)
+	if err := x.Close(); err != nil {
+		return r, err
+	}
+	r.Eval, err = Run(ctx, o)
+	return r, err
+}
+
+// Write prints the figures.
+func (r BenchReport) Write(w io.Writer) {
+	fmt.Fprintf(w, "retrieval benchmark of %s\n", r.Repo)
+	fmt.Fprintf(w, "cold index        %.1f s, %d files, %d chunks, %.1f MB of source\n", r.ColdIndex.Seconds(), r.Files, r.Chunks, float64(r.Bytes)/1e6)
+	fmt.Fprintf(w, "peak RSS          %.0f MB (VmHWM)\n", float64(r.PeakRSS)/(1<<20))
+	fmt.Fprintf(w, "index size        %.1f MB\n", float64(r.IndexBytes)/1e6)
+	fmt.Fprintf(w, "re-index 1 file   p50 %.2f ms, p99 %.2f ms (%d edits)\n", ms(pct(r.Reindex, 50)), ms(pct(r.Reindex, 99)), len(r.Reindex))
+	fmt.Fprintf(w, "assemble          p50 %.2f ms, p99 %.2f ms (%d cursors)\n\n", ms(pct(r.Assemble, 50)), ms(pct(r.Assemble, 99)), len(r.Assemble))
+	r.Eval.Write(w, true)
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	return d[min(len(d)-1, len(d)*p/100)]
+}
+
+// peakRSS reads this process's peak resident set size (Linux); 0 elsewhere.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
