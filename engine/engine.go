@@ -4,18 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/model/builtin"
 	"github.com/ghostline/ghostline/pipeline"
 	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/retrieval"
 )
+
+// probeTimeout bounds the start-up check of the model server.
+const probeTimeout = 5 * time.Second
 
 // Reporter receives what the engine wants the user to see: background
 // indexing progress and one-off messages.
@@ -34,7 +38,8 @@ type Engine struct {
 	gate    *ranker.Gate
 	report  Reporter
 
-	ready   chan struct{} // closed when the first indexing pass is done
+	index   *retrieval.Index // nil when it could not be opened
+	ctx     context.Context  // bounds background work
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closers []func() error
@@ -44,7 +49,7 @@ type Engine struct {
 // the background; it returns at once. ctx bounds the background work too.
 func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Engine, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	e := &Engine{root: root, report: r, ready: make(chan struct{}), cancel: cancel}
+	e := &Engine{root: root, report: r, ctx: ctx, cancel: cancel}
 	e.builtin = builtin.New(builtin.Options{})
 	e.backend = &switchable{}
 	if err := e.useModel(s.Model); err != nil {
@@ -53,7 +58,15 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 	}
 	e.Pipeline = pipeline.New(e.backend, s)
 	e.Repo = filepath.Base(root)
-	e.Indexers = append(e.Indexers, learner{e.builtin})
+
+	if err := e.openIndex(s.Retrieval); err != nil {
+		// Completion still works from the current file alone.
+		slog.Warn("repository index unavailable; prompts use the current file only", "err", err)
+		r.Message(fmt.Sprintf("repository index unavailable (%v); suggestions use the current file only", err))
+	}
+	if e.index == nil {
+		e.Indexers = append(e.Indexers, learner{e.builtin})
+	}
 
 	gate, err := ranker.LoadGate("", s.Ranker)
 	if err != nil {
@@ -62,14 +75,38 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 		e.gate = gate
 		e.Gate = gate
 	}
+	return e, nil
+}
 
+// openIndex opens the repository index unless retrieval is off (then the
+// repository is not read at all; turning it on later needs a restart).
+func (e *Engine) openIndex(c config.Retrieval) error {
+	if !c.Enabled {
+		return nil
+	}
+	// The index feeds the built-in model every file it reads, so the
+	// repository is read once for both.
+	idx, err := retrieval.Open(e.ctx, e.root, c, retrieval.Options{
+		Progress: e.report, OnFile: e.builtin.Learn, OnRemove: e.builtin.Forget, Watch: true,
+	})
+	if err != nil {
+		return err
+	}
+	e.index = idx
+	e.Retriever = idx
+	// The index re-reads an edited file and hands it to OnFile, so it
+	// alone is told about edits.
+	e.Indexers = append(e.Indexers, idx)
+	e.closers = append(e.closers, idx.Close)
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		defer close(e.ready)
-		e.index(ctx)
+		if idx.Wait(e.ctx) == nil {
+			// The first pass allocates far more than it keeps.
+			debug.FreeOSMemory()
+		}
 	}()
-	return e, nil
+	return nil
 }
 
 // useModel points the engine at the backend the settings name.
@@ -82,15 +119,32 @@ func (e *Engine) useModel(c config.Model) error {
 	return nil
 }
 
+// backendFor builds the backend c names. "auto" (the default) asks a model
+// server and falls back to the built-in model while none answers.
 func (e *Engine) backendFor(c config.Model) (model.Backend, error) {
-	switch c.Provider {
-	case "builtin":
+	if c.Provider == "builtin" {
 		return e.builtin, nil
-	case "", "auto":
-		return e.builtin, nil
-	default:
-		return nil, fmt.Errorf("model.provider %q: want auto, ollama, openai, llamacpp or builtin", c.Provider)
 	}
+	srv, err := model.Open(c)
+	if err != nil {
+		return nil, err
+	}
+	if c.Provider != "" && c.Provider != "auto" {
+		return srv, nil
+	}
+	f := newFallback(srv, e.builtin)
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		// Ask once at start, so the user hears about a missing server now
+		// rather than at the first suggestion.
+		ctx, cancel := context.WithTimeout(e.ctx, probeTimeout)
+		defer cancel()
+		if notice := f.probe(ctx, srv); notice != "" {
+			e.report.Message(notice)
+		}
+	}()
+	return f, nil
 }
 
 // SetSettings applies changed settings: the model backend is swapped when
@@ -115,12 +169,10 @@ func (e *Engine) ModelName() string { return e.backend.Name() }
 // WaitReady blocks until the first indexing pass is done (for the command
 // line, which answers once rather than while the user types).
 func (e *Engine) WaitReady(ctx context.Context) error {
-	select {
-	case <-e.ready:
+	if e.index == nil {
 		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
+	return e.index.Wait(ctx)
 }
 
 // Close stops background work and releases resources.
@@ -134,39 +186,8 @@ func (e *Engine) Close() error {
 	return errors.Join(errs...)
 }
 
-// index trains the built-in model on the repository.
-func (e *Engine) index(ctx context.Context) {
-	var files []string
-	_ = filepath.WalkDir(e.root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || ctx.Err() != nil {
-			return filepath.SkipDir
-		}
-		if d.IsDir() {
-			if n := d.Name(); n != "." && (n[0] == '.' || n == "node_modules" || n == "vendor") && path != e.root {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if builtin.LanguageOf(path) != "" {
-			files = append(files, path)
-		}
-		return nil
-	})
-	for i, f := range files {
-		if ctx.Err() != nil {
-			return
-		}
-		if src, err := os.ReadFile(f); err == nil && len(src) <= 1<<20 {
-			rel, _ := filepath.Rel(e.root, f)
-			e.builtin.Learn(filepath.ToSlash(rel), src)
-		}
-		if i%200 == 0 || i == len(files)-1 {
-			e.report.Progress("ghostline: learning the repository", i+1, len(files))
-		}
-	}
-}
-
-// learner feeds edits of open documents to the built-in model.
+// learner feeds edits of open documents to the built-in model when there is
+// no index to do it.
 type learner struct{ m *builtin.Model }
 
 func (l learner) Update(path, text string) { l.m.Learn(path, []byte(text)) }

@@ -62,3 +62,40 @@ func TestFallback(t *testing.T) {
 		t.Error("a bad response is the server's answer, not an outage: want the error, not a fallback")
 	}
 }
+
+type checkFunc func(context.Context) error
+
+func (c checkFunc) Check(ctx context.Context) error { return c(ctx) }
+
+func TestFallbackProbe(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name       string
+		err        error
+		wantNotice bool
+	}{
+		{"healthy", nil, false},
+		{"down", fmt.Errorf("dial: %w", model.ErrUnavailable), true},
+		{"no model", fmt.Errorf("pull it: %w", model.ErrModelNotFound), true},
+		{"slow", fmt.Errorf("no answer: %w", model.ErrTimeout), true},
+		{"garbage", fmt.Errorf("odd: %w", model.ErrBadResponse), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			primary := &scripted{name: "server"}
+			f := newFallback(primary, &scripted{name: "builtin"})
+			notice := f.probe(ctx, checkFunc(func(context.Context) error { return tt.err }))
+			if (notice != "") != tt.wantNotice {
+				t.Fatalf("probe notice %q, want notice: %v", notice, tt.wantNotice)
+			}
+			r, _ := f.Complete(ctx, model.Request{})
+			if tt.wantNotice {
+				if primary.calls != 0 || r.Text != "builtin" || r.Notice != "" {
+					t.Errorf("after a failed probe: server called %d times, answer %q, notice %q; want the built-in model, no second notice", primary.calls, r.Text, r.Notice)
+				}
+			} else if r.Text != "server" {
+				t.Errorf("after probe %v: answer from %q, want the server", tt.err, r.Text)
+			}
+		})
+	}
+}

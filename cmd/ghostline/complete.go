@@ -12,7 +12,7 @@ import (
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/engine"
-	"github.com/ghostline/ghostline/model/builtin"
+	"github.com/ghostline/ghostline/retrieval"
 	"github.com/ghostline/ghostline/pipeline"
 )
 
@@ -76,7 +76,7 @@ func runComplete(ctx context.Context, args []string) error {
 	}
 	ready := time.Since(t0)
 	res := eng.Complete(ctx, pipeline.Request{
-		Path: abs, Language: builtin.LanguageOf(abs), Text: text, Offset: off, Invoked: true,
+		Path: abs, Language: retrieval.LanguageOf(abs), Text: text, Offset: off, Invoked: true,
 	})
 	if *asJSON {
 		return printCompleteJSON(res, ready)

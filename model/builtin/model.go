@@ -161,6 +161,3 @@ func (m *Model) Stats() Stats {
 	return Stats{Files: len(m.files), Vocab: len(m.vocab.strs) - 1, Contexts: len(m.tab.ctx), Overflow: len(m.tab.ovf), Pruned: m.pruned}
 }
 
-// LanguageOf is the language whose counts a file at path goes to: the
-// repository's own mapping, retrieval.LanguageOf ("" when unknown).
-func LanguageOf(path string) string { return retrieval.LanguageOf(path) }

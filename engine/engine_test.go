@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/pipeline"
+)
+
+// messages records what the engine tells the user.
+type messages struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (m *messages) Progress(string, int, int) {}
+func (m *messages) Message(text string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.msgs = append(m.msgs, text)
+}
+func (m *messages) all() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.msgs...)
+}
+
+// repo writes a small Go repository whose files share a helper, so the
+// built-in model can only complete its call from the other file.
+func repo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod":   "module example.com/shop\n\ngo 1.22\n",
+		"price.go": "package shop\n\n// applyDiscount lowers a price by a percentage.\nfunc applyDiscount(cents int, percent int) int {\n\treturn cents - cents*percent/100\n}\n",
+		"cart.go":  "package shop\n\nfunc total(items []int) int {\n\tsum := 0\n\tfor _, c := range items {\n\t\tsum += applyDiscount(c, 10)\n\t}\n\treturn sum\n}\n",
+		".env":     "SECRET_TOKEN=applyDiscountSecret\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func settings(t *testing.T, provider string) config.Settings {
+	t.Helper()
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	s := config.Defaults()
+	s.Model.Provider = provider
+	s.Model.Endpoint = "http://127.0.0.1:1" // nothing listens there
+	s.Retrieval.IndexDir = t.TempDir()
+	s.Telemetry.Enabled = false
+	return s
+}
+
+func TestOpenIndexesAndCompletesFromTheRepository(t *testing.T) {
+	root := repo(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := &messages{}
+	e, err := Open(ctx, root, settings(t, "builtin"), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.index.Stats(); st.Files != 3 {
+		t.Errorf("indexed %d files, want 3 (go.mod, price.go, cart.go; never .env)", st.Files)
+	}
+	path := filepath.Join(root, "order.go")
+	text := "package shop\n\nfunc orderTotal(c int) int {\n\treturn apply"
+	res := e.Complete(ctx, pipeline.Request{Path: path, Language: "go", Text: text, Offset: len(text), Invoked: true})
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if res.Outcome != pipeline.OutcomeShown || !strings.HasPrefix(res.Suggestion, "Discount(") {
+		t.Errorf("got %q (%s), want the repository's applyDiscount call", res.Suggestion, res.Outcome)
+	}
+	for _, p := range res.Prompt.Parts {
+		if strings.Contains(p.Text, "SECRET_TOKEN") {
+			t.Errorf("the prompt carries .env content from %s", p.Path)
+		}
+	}
+	if e.ModelName() != "builtin" {
+		t.Errorf("ModelName = %q", e.ModelName())
+	}
+}
+
+func TestAutoFallsBackWithOneMessage(t *testing.T) {
+	root := repo(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	r := &messages{}
+	e, err := Open(ctx, root, settings(t, "auto"), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	text := "package shop\n\nfunc f(c int) int {\n\treturn apply"
+	for range 3 {
+		res := e.Complete(ctx, pipeline.Request{Path: filepath.Join(root, "f.go"), Language: "go", Text: text, Offset: len(text), Invoked: true})
+		if res.Err != nil || res.Model != "builtin" {
+			t.Fatalf("model %q, err %v: want the built-in model's answer", res.Model, res.Err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(r.all()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := r.all(); len(got) != 1 || !strings.Contains(got[0], "built-in") {
+		t.Errorf("messages %q: want exactly one saying the built-in model is used", got)
+	}
+}
+
+func TestUnknownProvider(t *testing.T) {
+	if _, err := Open(context.Background(), t.TempDir(), settings(t, "gpt9"), &messages{}); err == nil || !strings.Contains(err.Error(), "gpt9") {
+		t.Errorf("err = %v, want one naming the provider", err)
+	}
+}
