@@ -12,8 +12,8 @@ import (
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/engine"
-	"github.com/ghostline/ghostline/retrieval"
 	"github.com/ghostline/ghostline/pipeline"
+	"github.com/ghostline/ghostline/retrieval"
 )
 
 func init() {

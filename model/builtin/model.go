@@ -160,4 +160,3 @@ func (m *Model) Stats() Stats {
 	defer m.mu.RUnlock()
 	return Stats{Files: len(m.files), Vocab: len(m.vocab.strs) - 1, Contexts: len(m.tab.ctx), Overflow: len(m.tab.ovf), Pruned: m.pruned}
 }
-
