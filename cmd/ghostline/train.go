@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,7 +62,9 @@ func runTrain(ctx context.Context, args []string) error {
 // loadDecisions reads a JSONL file (or stdin) or the telemetry store.
 func loadDecisions(jsonl, db string) (*ranker.Dataset, string, error) {
 	if db != "" {
-		return nil, "", errors.New("reading the telemetry store directly is not available yet: use `ghostline telemetry export --jsonl | ghostline train --jsonl -`")
+		// eval ranker shares this function without a context; reading a
+		// local file needs no cancelling.
+		return readTelemetryDataset(context.Background(), db)
 	}
 	var r io.Reader = os.Stdin
 	if jsonl != "-" {
