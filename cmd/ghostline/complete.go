@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/engine"
 	"github.com/ghostline/ghostline/pipeline"
 	"github.com/ghostline/ghostline/retrieval"
@@ -27,9 +26,8 @@ func init() {
 func runComplete(ctx context.Context, args []string) error {
 	fs := newFlags("complete", "FILE:LINE:COL")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
-	settingsJSON := fs.String("settings", "", `settings as JSON, e.g. '{"model":{"provider":"builtin"}}'`)
 	provider := fs.String("provider", "", "shorthand for model.provider (auto, ollama, openai, llamacpp, builtin)")
-	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	sf := addSettingsFlags(fs, `{"model":{"provider":"builtin"}}`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,19 +35,15 @@ func runComplete(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: want exactly one FILE:LINE:COL", errUsage)
 	}
-	closeLog, err := setupLogging("", *logLevel)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
 	path, line, col, err := parsePosition(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	s, err := cliSettings(*settingsJSON, *provider)
+	s, closeLog, err := sf.apply(*provider)
 	if err != nil {
 		return err
 	}
+	defer closeLog()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)
@@ -108,18 +102,6 @@ func parsePosition(arg string) (path string, line, col int, err error) {
 		return "", 0, 0, fmt.Errorf("%w: position %q: line and column must be numbers", errUsage, arg)
 	}
 	return strings.Join(parts[:n-2], ":"), line, col, nil
-}
-
-// cliSettings builds settings from defaults, a JSON overlay and flag shorthands.
-func cliSettings(settingsJSON, provider string) (config.Settings, error) {
-	s, err := config.Defaults().Merge(json.RawMessage(settingsJSON))
-	if err != nil {
-		return s, fmt.Errorf("%w: --settings: %v", errUsage, err)
-	}
-	if provider != "" {
-		s.Model.Provider = provider
-	}
-	return s, nil
 }
 
 func formatTimings(ts []pipeline.Timing) string {

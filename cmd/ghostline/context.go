@@ -22,10 +22,9 @@ func init() {
 
 func runContext(ctx context.Context, args []string) error {
 	fs := newFlags("context", "FILE:LINE:COL")
-	settingsJSON := fs.String("settings", "", `settings as JSON, e.g. '{"retrieval":{"contextTokens":4096}}'`)
 	budget := fs.Int("budget", 0, "token budget (default: retrieval.contextTokens)")
 	rootFlag := fs.String("root", "", "repository root (default: the nearest directory above FILE holding .git)")
-	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	sf := addSettingsFlags(fs, `{"retrieval":{"contextTokens":4096}}`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -33,19 +32,15 @@ func runContext(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: want exactly one FILE:LINE:COL", errUsage)
 	}
-	closeLog, err := setupLogging("", *logLevel)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
 	path, line, col, err := parsePosition(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	s, err := cliSettings(*settingsJSON, "")
+	s, closeLog, err := sf.apply("")
 	if err != nil {
 		return err
 	}
+	defer closeLog()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, err)

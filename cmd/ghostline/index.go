@@ -20,8 +20,7 @@ func init() {
 
 func runIndex(ctx context.Context, args []string) error {
 	fs := newFlags("index", "[DIR]")
-	settingsJSON := fs.String("settings", "", `settings as JSON, e.g. '{"retrieval":{"windowLines":30}}'`)
-	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	sf := addSettingsFlags(fs, `{"retrieval":{"windowLines":30}}`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -32,15 +31,11 @@ func runIndex(ctx context.Context, args []string) error {
 	if fs.NArg() == 1 {
 		dir = fs.Arg(0)
 	}
-	closeLog, err := setupLogging("", *logLevel)
+	s, closeLog, err := sf.apply("")
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	s, err := cliSettings(*settingsJSON, "")
-	if err != nil {
-		return err
-	}
 	t0 := time.Now()
 	x, err := retrieval.Open(ctx, dir, s.Retrieval, retrieval.Options{Progress: newProgressBar()})
 	if err != nil {

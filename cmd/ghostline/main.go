@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/ghostline/ghostline/config"
 )
 
 // command is one subcommand. Run gets the arguments after the subcommand name.
@@ -122,4 +125,42 @@ func setupLogging(path, level string) (func(), error) {
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv})))
 	return closeFn, nil
+}
+
+// settingsFlags are the flags of commands that build settings and log to
+// stderr: --settings (JSON over the defaults) and --log-level.
+type settingsFlags struct{ json, logLevel *string }
+
+func addSettingsFlags(fs *flag.FlagSet, example string) settingsFlags {
+	return settingsFlags{
+		json:     fs.String("settings", "", "settings as JSON, e.g. '"+example+"'"),
+		logLevel: fs.String("log-level", "warn", "log level (debug, info, warn, error)"),
+	}
+}
+
+// apply starts logging and returns the settings (provider, when set,
+// overrides model.provider) and the function that closes the log.
+func (f settingsFlags) apply(provider string) (config.Settings, func(), error) {
+	closeLog, err := setupLogging("", *f.logLevel)
+	if err != nil {
+		return config.Settings{}, nil, err
+	}
+	s, err := cliSettings(*f.json, provider)
+	if err != nil {
+		closeLog()
+		return s, nil, err
+	}
+	return s, closeLog, nil
+}
+
+// cliSettings builds settings from defaults, a JSON overlay and flag shorthands.
+func cliSettings(settingsJSON, provider string) (config.Settings, error) {
+	s, err := config.Defaults().Merge(json.RawMessage(settingsJSON))
+	if err != nil {
+		return s, fmt.Errorf("%w: --settings: %v", errUsage, err)
+	}
+	if provider != "" {
+		s.Model.Provider = provider
+	}
+	return s, nil
 }
