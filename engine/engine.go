@@ -75,6 +75,9 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 		e.gate = gate
 		e.Gate = gate
 	}
+	if s.Telemetry.Enabled {
+		e.openTelemetry(s.Telemetry, s.Ranker)
+	}
 	return e, nil
 }
 

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/pipeline"
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 // messages records what the engine tells the user.
@@ -128,5 +130,119 @@ func TestAutoFallsBackWithOneMessage(t *testing.T) {
 func TestUnknownProvider(t *testing.T) {
 	if _, err := Open(context.Background(), t.TempDir(), settings(t, "gpt9"), &messages{}); err == nil || !strings.Contains(err.Error(), "gpt9") {
 		t.Errorf("err = %v, want one naming the provider", err)
+	}
+}
+
+func withTelemetry(t *testing.T, path string) config.Settings {
+	s := settings(t, "builtin")
+	s.Telemetry.Enabled = true
+	s.Telemetry.Path = path
+	return s
+}
+
+func TestTelemetryRecordsTheFateOfSuggestions(t *testing.T) {
+	root := repo(t)
+	db := filepath.Join(t.TempDir(), "telemetry.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e, err := Open(ctx, root, withTelemetry(t, db), &messages{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	text := "package shop\n\nfunc orderTotal(c int) int {\n\treturn apply"
+	res := e.Complete(ctx, pipeline.Request{Path: filepath.Join(root, "order.go"), Language: "go", Text: text, Offset: len(text), Invoked: true})
+	if res.Outcome != pipeline.OutcomeShown {
+		t.Fatalf("outcome %s (%v)", res.Outcome, res.Err)
+	}
+	if err := e.Accepted(res.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil { // drains the recorder
+		t.Fatal(err)
+	}
+
+	st, err := telemetry.Open(ctx, db, telemetry.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var buf strings.Builder
+	if _, err := st.Export(ctx, &buf, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[telemetry.Kind]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var ev telemetry.Event
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatal(err)
+		}
+		kinds[ev.Kind] = true
+		if ev.SuggestionID == res.ID && (ev.UserID == "" || ev.SessionID == "" || ev.Repo != filepath.Base(root)) {
+			t.Errorf("event %s lacks ids: user %q session %q repo %q", ev.Kind, ev.UserID, ev.SessionID, ev.Repo)
+		}
+		if ev.SuggestionText != "" {
+			t.Errorf("suggestion text stored without telemetry.storeText")
+		}
+	}
+	for _, k := range []telemetry.Kind{telemetry.KindRequested, telemetry.KindShown, telemetry.KindAccepted} {
+		if !kinds[k] {
+			t.Errorf("no %s event in %s", k, buf.String())
+		}
+	}
+}
+
+func TestBrokenTelemetryNeverStopsCompletion(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, dir string) string // returns telemetry.path
+		message string
+	}{
+		{"corrupt file", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "telemetry.db")
+			if err := os.WriteFile(p, []byte(strings.Repeat("not a database ", 500)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, "corrupt"},
+		{"directory in the way", func(t *testing.T, dir string) string {
+			p := filepath.Join(dir, "telemetry.db")
+			if err := os.Mkdir(p, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, "telemetry unavailable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := repo(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			r := &messages{}
+			e, err := Open(ctx, root, withTelemetry(t, tt.prepare(t, t.TempDir())), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer e.Close()
+			if err := e.WaitReady(ctx); err != nil {
+				t.Fatal(err)
+			}
+			text := "package shop\n\nfunc f(c int) int {\n\treturn apply"
+			for range 3 {
+				res := e.Complete(ctx, pipeline.Request{Path: filepath.Join(root, "f.go"), Language: "go", Text: text, Offset: len(text), Invoked: true})
+				if res.Err != nil || res.Outcome != pipeline.OutcomeShown {
+					t.Fatalf("completion with broken telemetry: %s, %v", res.Outcome, res.Err)
+				}
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for len(r.all()) == 0 && time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+			}
+			if got := r.all(); len(got) != 1 || !strings.Contains(got[0], tt.message) {
+				t.Errorf("messages %q: want one mentioning %q", got, tt.message)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package ranker
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,6 +60,29 @@ func (d *Dataset) Accepted() int {
 	return n
 }
 
+// ErrNoRecords: the input holds no JSON lines at all.
+var ErrNoRecords = errors.New("read dataset: no records")
+
+// Exporter writes telemetry events as JSON lines (the telemetry store).
+type Exporter interface {
+	Export(ctx context.Context, w io.Writer, since time.Time) (int, error)
+}
+
+// ReadFrom reads the decisions in a telemetry store.
+func ReadFrom(ctx context.Context, src Exporter) (*Dataset, error) {
+	pr, pw := io.Pipe()
+	exported := make(chan struct{})
+	go func() {
+		defer close(exported)
+		_, err := src.Export(ctx, pw, time.Time{})
+		pw.CloseWithError(err)
+	}()
+	ds, err := ReadDataset(pr)
+	pr.Close() // ends the export if reading stopped early
+	<-exported
+	return ds, err
+}
+
 // ReadDataset reads JSON lines in either the CUPS format or ghostline's
 // telemetry export, detected from the first record.
 func ReadDataset(r io.Reader) (*Dataset, error) {
@@ -77,7 +101,7 @@ func ReadDataset(r io.Reader) (*Dataset, error) {
 		}
 	}
 	if len(lines) == 0 {
-		return nil, errors.New("read dataset: no records")
+		return nil, ErrNoRecords
 	}
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(lines[0], &probe); err != nil {

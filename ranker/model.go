@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/ghostline/ghostline/config"
 )
 
 const (
@@ -215,13 +217,9 @@ func DefaultModel() (*Model, error) {
 // DefaultModelPath is $XDG_DATA_HOME/ghostline/ranker.json
 // (~/.local/share/ghostline/ranker.json without XDG_DATA_HOME).
 func DefaultModelPath() (string, error) {
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("ranker model path: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "share")
+	dir, err := config.DataDir()
+	if err != nil {
+		return "", fmt.Errorf("ranker model path: %w", err)
 	}
-	return filepath.Join(dir, "ghostline", "ranker.json"), nil
+	return filepath.Join(dir, "ranker.json"), nil
 }

@@ -33,6 +33,7 @@ type Recorder struct {
 	w        Writer
 	opt      RecorderOptions
 	ch       chan Event
+	kick     chan struct{} // a batch is waiting
 	flushReq chan chan error
 	stop     chan struct{}
 	done     chan struct{}
@@ -66,20 +67,27 @@ func NewRecorder(w Writer, opt RecorderOptions) *Recorder {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Recorder{
-		w: w, opt: opt, ch: make(chan Event, opt.QueueSize), flushReq: make(chan chan error),
+		w: w, opt: opt, ch: make(chan Event, opt.QueueSize), kick: make(chan struct{}, 1), flushReq: make(chan chan error),
 		stop: make(chan struct{}), done: make(chan struct{}), ctx: ctx, cancel: cancel,
 	}
 	go r.run()
 	return r
 }
 
-// Record queues e for writing; it never blocks.
+// Record queues e for writing; it never blocks. The writer is woken once
+// per batch, not per event: waking a goroutine costs microseconds.
 func (r *Recorder) Record(e Event) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if !r.closed {
 		select {
 		case r.ch <- e:
+			if len(r.ch) >= r.opt.BatchSize {
+				select {
+				case r.kick <- struct{}{}:
+				default:
+				}
+			}
 			return
 		default:
 		}
@@ -153,13 +161,14 @@ func (r *Recorder) run() {
 	defer t.Stop()
 	for {
 		select {
-		case e := <-r.ch:
-			r.add(e)
+		case <-r.kick:
 			// While writes fail, retry on the ticker only.
-			if len(r.buf) >= r.opt.BatchSize && !r.failing {
+			r.drain()
+			if !r.failing {
 				r.write()
 			}
 		case <-t.C:
+			r.drain()
 			r.write()
 		case reply := <-r.flushReq:
 			r.drain()

@@ -73,15 +73,11 @@ func DefaultPath(c config.Telemetry) (string, error) {
 	if c.Path != "" {
 		return c.Path, nil
 	}
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("telemetry database path: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "share")
+	dir, err := config.DataDir()
+	if err != nil {
+		return "", fmt.Errorf("telemetry database path: %w", err)
 	}
-	return filepath.Join(dir, "ghostline", "telemetry.db"), nil
+	return filepath.Join(dir, "telemetry.db"), nil
 }
 
 // Open opens the database at path, creating and migrating it as needed. A

@@ -329,6 +329,19 @@ func TestStats(t *testing.T) {
 	}
 }
 
+// filledDB writes a closed database of a few hundred kilobytes at path.
+func filledDB(t *testing.T, path string) {
+	t.Helper()
+	st, err := telemetry.Open(context.Background(), path, telemetry.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Insert(context.Background(), events(2000, t0)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestCorruptFileIsMovedAside(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -342,14 +355,7 @@ func TestCorruptFileIsMovedAside(t *testing.T) {
 			}
 		}},
 		{"truncated", func(t *testing.T, path string) {
-			st, err := telemetry.Open(context.Background(), path, telemetry.StoreOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.Insert(context.Background(), events(2000, t0)); err != nil {
-				t.Fatal(err)
-			}
-			st.Close()
+			filledDB(t, path)
 			fi, err := os.Stat(path)
 			if err != nil {
 				t.Fatal(err)
@@ -359,14 +365,7 @@ func TestCorruptFileIsMovedAside(t *testing.T) {
 			}
 		}},
 		{"damaged pages", func(t *testing.T, path string) {
-			st, err := telemetry.Open(context.Background(), path, telemetry.StoreOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := st.Insert(context.Background(), events(2000, t0)); err != nil {
-				t.Fatal(err)
-			}
-			st.Close()
+			filledDB(t, path)
 			f, err := os.OpenFile(path, os.O_WRONLY, 0)
 			if err != nil {
 				t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/ghostline/ghostline/engine"
 	"github.com/ghostline/ghostline/model"
-	"github.com/ghostline/ghostline/ranker"
 	"github.com/ghostline/ghostline/retrieval"
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 func init() {
@@ -72,14 +72,7 @@ func runDoctor(ctx context.Context, args []string, w io.Writer) error {
 	}
 	index, err := retrieval.Dir(root, s.Retrieval)
 	usable = checkDir(w, "index", index, index, err, "set retrieval.indexDir to a writable directory") && usable
-	events := s.Telemetry.Path
-	if events == "" {
-		// Telemetry lives beside the acceptance predictor's model file.
-		var p string
-		if p, err = ranker.DefaultModelPath(); err == nil {
-			events = filepath.Join(filepath.Dir(p), "telemetry.db")
-		}
-	}
+	events, err := telemetry.DefaultPath(s.Telemetry)
 	usable = checkDir(w, "telemetry", events, filepath.Dir(events), err, "set telemetry.path to a file in a writable directory") && usable
 
 	if !usable {

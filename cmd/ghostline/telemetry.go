@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -37,11 +38,7 @@ func runTelemetryStats(ctx context.Context, args []string, w io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	from, err := sinceFlag(*since)
-	if err != nil {
-		return err
-	}
-	st, err := openTelemetry(ctx, *db)
+	st, from, err := openSince(ctx, *db, *since)
 	if err != nil {
 		return err
 	}
@@ -67,31 +64,32 @@ func writeTelemetryStats(w io.Writer, path, since string, s telemetry.Stats) {
 	if s.Events == 0 {
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\nkind\tevents\t")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nkind\tevents")
 	for _, k := range s.Kinds {
-		fmt.Fprintf(tw, "%s\t%d\t\n", k.Kind, k.Count)
+		fmt.Fprintf(tw, "%s\t%d\n", k.Kind, k.Count)
 	}
-	fmt.Fprintln(tw, "\nlanguage\tshown\taccepted\trate\t")
+	fmt.Fprintln(tw, "\nlanguage\tshown\taccepted\trate")
 	for _, l := range s.Languages {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\t\n", cmpOr(l.Language, "(none)"), l.Shown, l.Accepted, 100*l.AcceptRate)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f%%\n", cmp.Or(l.Language, "(none)"), l.Shown, l.Accepted, 100*l.AcceptRate)
 	}
-	fmt.Fprintf(tw, "all\t%d\t%d\t%.1f%%\t\n", s.Shown, s.Accepted, 100*s.AcceptRate)
+	fmt.Fprintf(tw, "all\t%d\t%d\t%.1f%%\n", s.Shown, s.Accepted, 100*s.AcceptRate)
 	if len(s.Survival) > 0 {
-		fmt.Fprintln(tw, "\nsurvival after\tmeasured\tmean\t")
+		fmt.Fprintln(tw, "\nsurvival after\tmeasured\tmean")
 		for _, v := range s.Survival {
-			fmt.Fprintf(tw, "%s\t%d\t%.3f\t\n", time.Duration(v.AfterS)*time.Second, v.Count, v.Mean)
+			fmt.Fprintf(tw, "%s\t%d\t%.3f\n", afterLabel(v.AfterS), v.Count, v.Mean)
 		}
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\naccepted counts full and partial accepts, once per suggestion; survival is the edit similarity of accepted text with what is in the document later")
 }
 
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
+// afterLabel writes a checkpoint as 30s or 2m.
+func afterLabel(s int) string {
+	if s >= 60 && s%60 == 0 {
+		return fmt.Sprintf("%dm", s/60)
 	}
-	return s
+	return fmt.Sprintf("%ds", s)
 }
 
 func runTelemetryExport(ctx context.Context, args []string, w io.Writer) error {
@@ -106,11 +104,7 @@ func runTelemetryExport(ctx context.Context, args []string, w io.Writer) error {
 	if !*jsonl {
 		return fmt.Errorf("%w: give --jsonl (the only export format)", errUsage)
 	}
-	from, err := sinceFlag(*since)
-	if err != nil {
-		return err
-	}
-	st, err := openTelemetry(ctx, *db)
+	st, from, err := openSince(ctx, *db, *since)
 	if err != nil {
 		return err
 	}
@@ -199,16 +193,19 @@ func openTelemetry(ctx context.Context, path string) (*telemetry.Store, error) {
 	return st, nil
 }
 
-// sinceFlag turns --since into the earliest time wanted (zero: all).
-func sinceFlag(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
+// openSince opens the database for a command with --db and --since flags,
+// and turns --since into the earliest time wanted (zero: all).
+func openSince(ctx context.Context, db, since string) (*telemetry.Store, time.Time, error) {
+	var from time.Time
+	if since != "" {
+		age, err := parseAge(since)
+		if err != nil {
+			return nil, from, fmt.Errorf("%w: --since: %v", errUsage, err)
+		}
+		from = time.Now().Add(-age)
 	}
-	age, err := parseAge(s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: --since: %v", errUsage, err)
-	}
-	return time.Now().Add(-age), nil
+	st, err := openTelemetry(ctx, db)
+	return st, from, err
 }
 
 // parseAge reads a Go duration or a whole number of days ("7d").
@@ -236,16 +233,7 @@ func readTelemetryDataset(ctx context.Context, path string) (*ranker.Dataset, st
 		return nil, "", err
 	}
 	defer st.Close()
-	pr, pw := io.Pipe()
-	exported := make(chan struct{})
-	go func() {
-		defer close(exported)
-		_, err := st.Export(ctx, pw, time.Time{})
-		pw.CloseWithError(err)
-	}()
-	ds, err := ranker.ReadDataset(pr)
-	pr.Close() // ends the export if reading stopped early
-	<-exported
+	ds, err := ranker.ReadFrom(ctx, st)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}

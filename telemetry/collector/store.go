@@ -18,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" driver
 
+	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -633,13 +634,9 @@ func sortedKeys(m map[string]bool) []string {
 // DefaultPath is the collector database used when none is given:
 // $XDG_DATA_HOME/ghostline/collector.db.
 func DefaultPath() (string, error) {
-	dir := os.Getenv("XDG_DATA_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("collector database path: %w", err)
-		}
-		dir = filepath.Join(home, ".local", "share")
+	dir, err := config.DataDir()
+	if err != nil {
+		return "", fmt.Errorf("collector database path: %w", err)
 	}
-	return filepath.Join(dir, "ghostline", "collector.db"), nil
+	return filepath.Join(dir, "collector.db"), nil
 }
