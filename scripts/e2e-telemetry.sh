@@ -30,7 +30,8 @@ telemetry_source() {
 # expect_event KIND ID waits up to 5 s for the event, else fails.
 expect_event() {
 	for _ in $(seq 50); do
-		if telemetry_events | grep -qx "$1 $2"; then
+		# Not a pipe: grep -q stops reading early, which pipefail reports as failure.
+		if grep -qx "$1 $2" <<<"$(telemetry_events)"; then
 			echo "ok telemetry has $1 $2"
 			return 0
 		fi
@@ -44,7 +45,7 @@ expect_event() {
 # expect_kind KIND waits up to 5 s for at least one event of that kind.
 expect_kind() {
 	for _ in $(seq 50); do
-		if telemetry_events | grep -q "^$1 "; then
+		if grep -q "^$1 " <<<"$(telemetry_events)"; then
 			echo "ok telemetry has a $1 event"
 			return 0
 		fi

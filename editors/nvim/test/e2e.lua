@@ -204,6 +204,8 @@ step('dismiss reports a rejection', function()
   input('<Esc>ofor _, item := range ')
   return ghost_shown, function()
     out('REJECTED ' .. tostring(select(2, gl.suggestion())))
+    -- Read it first: one dismissed within telemetry.unseenMs counts as unseen.
+    vim.wait(400)
     input('<C-]>')
   end
 end, 15000)
