@@ -230,6 +230,8 @@ async function run(page) {
   await newLine(page);
   await page.keyboard.type('for _, name := range ', { delay: 40 });
   await waitFor(page, () => ghostText(page), 'ghost text to dismiss');
+  // Read it first: one dismissed within telemetry.unseenMs counts as unseen.
+  await new Promise((r) => setTimeout(r, 400));
   await page.keyboard.press('Escape');
   await waitFor(page, async () => (await ghostText(page)) === '', 'Escape to hide the ghost text', 5000);
   ok('Escape dismissed the suggestion');
