@@ -1,7 +1,6 @@
 package lsptest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
+	"github.com/ghostline/ghostline/internal/syncbuf"
 	"github.com/ghostline/ghostline/lsp"
 )
 
@@ -28,7 +28,7 @@ type Client struct {
 	cmd     *exec.Cmd
 	waited  chan struct{} // closed when the process has exited
 	waitErr error
-	stderr  *syncBuffer
+	stderr  *syncbuf.Buffer
 
 	mu       sync.Mutex
 	received []Message
@@ -57,7 +57,7 @@ func Start(ctx context.Context, bin string, o Options) (*Client, error) {
 	cmd := exec.Command(bin, o.Args...)
 	cmd.Env = append(os.Environ(), o.Env...)
 	cmd.Dir = o.Dir
-	stderr := &syncBuffer{}
+	stderr := &syncbuf.Buffer{}
 	cmd.Stderr = stderr
 	if o.Stderr != nil {
 		cmd.Stderr = io.MultiWriter(stderr, o.Stderr)
@@ -417,23 +417,6 @@ func (p pipeRWC) Close() error {
 		err = err2
 	}
 	return err
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 type discard struct{}

@@ -1,7 +1,6 @@
 package ollamatest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ghostline/ghostline/internal/syncbuf"
 )
 
 // Binary finds the ollama executable: $OLLAMA_BIN, else ollama on PATH,
@@ -47,7 +48,7 @@ type Server struct {
 	mu   sync.Mutex
 	cmd  *exec.Cmd
 	done chan struct{} // closed when cmd has exited
-	logs syncBuffer
+	logs syncbuf.Buffer
 }
 
 // Start runs `ollama serve` with its state under dir on a free loopback
@@ -259,22 +260,4 @@ func tail(s string) string {
 		s = "…" + s[len(s)-2000:]
 	}
 	return s
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's writes and test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
