@@ -15,7 +15,7 @@ func init() {
 
 func runTrain(ctx context.Context, args []string) error {
 	fs := newFlags("train", "")
-	jsonl := fs.String("jsonl", "", "decisions as JSON lines: CUPS events or `ghostline telemetry export --jsonl` output (- for stdin)")
+	jsonl := fs.String("jsonl", "", "decisions as `FILE` of JSON lines: CUPS events or the output of ghostline telemetry export --jsonl (- for stdin)")
 	from := fs.String("from", "", "telemetry database to train from")
 	out := fs.String("out", "", "model file to write (default $XDG_DATA_HOME/ghostline/ranker.json)")
 	folds := fs.Int("folds", 5, "cross-validation folds, split by programmer")
