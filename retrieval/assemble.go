@@ -2,13 +2,16 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"path"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -23,20 +26,39 @@ type Sources struct {
 	NoSnippets  bool
 }
 
-// Retrieval tuning. The query looks at the lines just before the cursor;
-// hits from files the current file imports or that were edited recently
-// score higher.
+// Retrieval tuning, chosen with `ghostline eval retrieval` on the Go and
+// Python standard libraries. The query looks at the lines just before the
+// cursor, the nearest weighing most; hits from the current file's
+// directory and its siblings, from files it imports and from files edited
+// recently score higher.
 const (
-	queryLines       = 12  // lines before the cursor's line that feed the query
-	maxQueryTerms    = 16  // identifiers kept, the nearest and longest first
-	topHits          = 24  // hits fetched per query
-	importBoost      = 1.5 // score factor for files the current file imports
-	recentBoost      = 1.3 // score factor for files edited in the editor lately
-	recentWindow     = 10 * time.Minute
-	nearBoost        = 1.5 // score factor for files in the current file's directory
-	maxSkeletons     = 1   // skeletons in one prompt
-	importsHead      = 16 << 10
-	minSnippetTokens = 48 // a window cut shorter than this is not worth its header // bytes at the top of a file searched for imports
+	queryLines    = 12   // lines before the cursor's line that feed the query
+	lineDecay     = 0.9  // weight factor per line further from the cursor
+	cursorWeight  = 3    // weight of the cursor's own line
+	importWeight  = 0.5  // weight of the imported modules' names
+	maxQueryTerms = 16   // identifiers kept, the heaviest and longest first
+	commonShare   = 0.05 // terms in more chunks than this share are dropped
+	// maxPostings bounds the chunks the query's terms occur in, summed:
+	// the search costs one step per posting, and the rarest terms carry
+	// most of BM25's score.
+	maxPostings  = 10000
+	topHits      = 24  // snippets fetched per query
+	topSkeletons = 4   // skeletons fetched per query
+	dirBoost     = 2   // BM25 clause boost for the current file's directory
+	siblingBoost = 0.5 // BM25 clause boost for its sibling directories
+	headBoost    = 2   // clause boost for the neighbours' first windows, on a first line
+	maxHeads     = 20  // neighbours whose first windows a first line looks at
+	importBoost  = 1.5 // score factor for files the current file imports
+	recentBoost  = 1.3 // score factor for files edited in the editor lately
+	recentWindow = 10 * time.Minute
+	nearBoost    = 1.5 // score factor for files in the current file's directory
+	// sameFileDecay scales each further snippet of one file: windows from
+	// several files carry more than many windows of one.
+	sameFileDecay    = 0.5
+	maxSkeletons     = 1        // skeletons in one prompt
+	skeletonShare    = 0.12     // of the retrieved context, at most, for skeletons
+	importsHead      = 16 << 10 // bytes at the top of a file searched for imports
+	minSnippetTokens = 48       // a window cut shorter than this is not worth its header
 )
 
 // Assemble builds the prompt for the cursor q: the skeletons of the most
@@ -70,31 +92,73 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 	return Compose(q, parts, x.cfg.ContextShare), nil
 }
 
-// retrieve runs the BM25 query for q and returns candidate parts, best
-// first, from files other than q's.
+// retrieve runs the BM25 queries for q and returns candidate parts, best
+// first, from files other than q's: snippets from one search, skeletons
+// from another, so that neither kind crowds the other out of its hits.
 func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources) ([]Part, error) {
 	rel, _ := x.rel(q.Path)
 	lang := q.Language
 	if lang == "" {
 		lang = LanguageOf(q.Path)
 	}
-	df, err := docFreq(ctx, bi)
+	df, err := docFreq(ctx, bi, &x.df)
 	if err != nil {
 		return nil, err
 	}
 	defer df.close()
-	bq := x.query(lang, q, rel, s, df)
-	if bq == nil {
+	// Imports sit at the top: looking further costs time, not recall.
+	mods := imports(lang, rel, q.Text[:min(len(q.Text), importsHead)])
+	t := x.queryTerms(lang, q, df, mods)
+	// With no telling identifiers (the top of a file) the directory clause
+	// alone still finds the neighbouring files.
+	if len(t.ids) == 0 && rel == "" {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(bq, topHits, 0, false)
-	req.Fields = []string{fieldPath, fieldLang, fieldKind, fieldStart, fieldEnd, fieldText}
+	// The skeleton search runs beside the snippet search: it is the smaller.
+	var skels []Part
+	var skelErr error
+	var wg sync.WaitGroup
+	if !s.NoSkeletons && len(t.ids) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			skels, skelErr = x.search(ctx, bi, skeletonQuery(t, rel), topSkeletons, rel, mods)
+		}()
+	}
+	var parts []Part
+	if !s.NoSnippets {
+		boosts := near(rel, df)
+		if strings.LastIndexByte(q.Text[:q.Offset], '\n') < 0 {
+			boosts = append(boosts, x.heads(rel)...)
+		}
+		parts, err = x.search(ctx, bi, snippetQuery(t, rel, boosts), topHits, rel, mods)
+	}
+	wg.Wait()
+	if err = errors.Join(err, skelErr); err != nil {
+		return nil, err
+	}
+	parts = append(parts, skels...)
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Score > parts[j].Score })
+	perFile := map[string]int{}
+	for i := range parts {
+		if parts[i].Kind == PartSnippet {
+			parts[i].Score *= math.Pow(sameFileDecay, float64(perFile[parts[i].Path]))
+			perFile[parts[i].Path]++
+		}
+	}
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Score > parts[j].Score })
+	return parts, nil
+}
+
+// search runs one query and turns its hits into parts, with the import,
+// recency and locality boosts applied.
+func (x *Index) search(ctx context.Context, bi bleve.Index, bq query.Query, n int, rel string, mods []string) ([]Part, error) {
+	req := bleve.NewSearchRequestOptions(bq, n, 0, false)
+	req.Fields = []string{fieldPath, fieldKind, fieldStart, fieldEnd, fieldText}
 	res, err := bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	// Imports sit at the top: looking further costs time, not recall.
-	mods := imports(lang, rel, q.Text[:min(len(q.Text), importsHead)])
 	x.mu.Lock()
 	recent := make(map[string]bool)
 	for p, t := range x.recent {
@@ -131,15 +195,26 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 		}
 		parts = append(parts, p)
 	}
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Score > parts[j].Score })
 	return parts, nil
 }
 
-// query builds the BM25 query from the identifiers around the cursor: the
-// lines before it and the whole current line, the current line counting
-// double. Identifiers match whole (ident, and sym for declarations) and
-// split into words (text). Chunks of the current file are excluded.
-func (x *Index) query(lang string, q Query, rel string, s Sources, df *freqs) query.Query {
+// weighted is a query term and its weight.
+type weighted struct {
+	term string
+	w    float64
+	df   uint64 // chunks that hold the term
+}
+
+// terms are the query's identifiers (whole, lower-cased) and the words of
+// the compound ones, heaviest first.
+type terms struct {
+	ids, words []weighted
+}
+
+// queryTerms picks the query's terms from the identifiers around the
+// cursor: the lines before it (the nearer, the heavier), the whole current
+// line, heaviest, and the names of the modules the current file imports.
+func (x *Index) queryTerms(lang string, q Query, df *freqs, mods []string) terms {
 	weights := map[string]float64{}
 	var order []string
 	add := func(text string, w float64) {
@@ -163,15 +238,28 @@ func (x *Index) query(lang string, q Query, rel string, s Sources, df *freqs) qu
 			break
 		}
 	}
-	add(before[from:], 1)
-	add(q.Text[lineStart:lineEnd], 2)
-	if len(order) == 0 {
-		return nil
+	add(q.Text[lineStart:lineEnd], cursorWeight)
+	w := 1.0
+	for rest := before[from:]; rest != ""; w *= lineDecay {
+		i := strings.LastIndexByte(rest[:len(rest)-1], '\n') + 1
+		add(rest[i:], w)
+		rest = rest[:i]
 	}
-	// Terms in more than 5% of the chunks weigh little in BM25 but cost
-	// most of the search time in a large index: drop them.
-	common := func(field, term string) bool { return df.count(field, term) > max(df.docs/20, 500) }
-	order = slices.DeleteFunc(order, func(id string) bool { return common(fieldIdent, strings.ToLower(id)) })
+	for _, m := range mods {
+		add(m, importWeight)
+	}
+	if len(order) == 0 {
+		return terms{}
+	}
+	// Terms in more than 5% of the chunks weigh little in BM25 and cost
+	// the most: drop them.
+	limit := max(uint64(float64(df.docs)*commonShare), 500)
+	idDF := map[string]uint64{}
+	order = slices.DeleteFunc(order, func(id string) bool {
+		n := df.count(fieldIdent, strings.ToLower(id))
+		idDF[id] = n
+		return n > limit
+	})
 	// Keep the heaviest identifiers; among equals, the longer (rarer) ones.
 	sort.SliceStable(order, func(i, j int) bool {
 		a, b := order[i], order[j]
@@ -182,22 +270,22 @@ func (x *Index) query(lang string, q Query, rel string, s Sources, df *freqs) qu
 	})
 	order = order[:min(len(order), maxQueryTerms)]
 
-	var should []query.Query
+	var t terms
 	words := map[string]float64{}
+	wordDF := map[string]uint64{}
 	var wordOrder []string
 	for _, id := range order {
 		w := weights[id]
-		lower := strings.ToLower(id)
-		should = append(should, boosted(fieldIdent, lower, w))
-		if !s.NoSkeletons {
-			should = append(should, boosted(fieldSym, lower, 2*w))
-		}
+		t.ids = append(t.ids, weighted{strings.ToLower(id), w, idDF[id]})
 		parts := splitWords(id)
 		if len(parts) < 2 {
 			continue // the whole identifier already matches it
 		}
 		for _, word := range parts {
-			if common(fieldText, word) {
+			if _, ok := wordDF[word]; !ok {
+				wordDF[word] = df.count(fieldText, word)
+			}
+			if wordDF[word] > limit {
 				continue
 			}
 			if _, ok := words[word]; !ok {
@@ -207,19 +295,128 @@ func (x *Index) query(lang string, q Query, rel string, s Sources, df *freqs) qu
 		}
 	}
 	for _, word := range wordOrder {
-		should = append(should, boosted(fieldText, word, words[word]))
+		t.words = append(t.words, weighted{word, words[word], wordDF[word]})
+	}
+	return t.within(maxPostings, df.docs)
+}
+
+// within keeps the terms worth most to BM25 (weight times idf) whose
+// postings add up to at most budget: the search's cost is their number.
+func (t terms) within(budget, docs uint64) terms {
+	type cand struct {
+		weighted
+		word  bool
+		value float64
+	}
+	var all []cand
+	for _, id := range t.ids {
+		all = append(all, cand{id, false, id.w * idf(id.df, docs)})
+	}
+	for _, w := range t.words {
+		all = append(all, cand{w, true, w.w * idf(w.df, docs)})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].value > all[j].value })
+	var out terms
+	var sum uint64
+	for _, c := range all {
+		if sum+c.df > budget {
+			continue
+		}
+		sum += c.df
+		out.add(c.weighted, c.word)
+	}
+	// When none fits, the best alone: a query of common terms beats none.
+	if len(out.ids)+len(out.words) == 0 && len(all) > 0 {
+		out.add(all[0].weighted, all[0].word)
+	}
+	return out
+}
+
+func (t *terms) add(w weighted, word bool) {
+	if word {
+		t.words = append(t.words, w)
+	} else {
+		t.ids = append(t.ids, w)
+	}
+}
+
+func idf(df, docs uint64) float64 {
+	return math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// snippetQuery matches windows of lines by their identifiers, whole and as
+// words, preferring the current file's directory and its siblings.
+func snippetQuery(t terms, rel string, near []query.Query) query.Query {
+	var should []query.Query
+	for _, id := range t.ids {
+		should = append(should, boosted(fieldIdent, id.term, id.w))
+	}
+	for _, w := range t.words {
+		should = append(should, boosted(fieldText, w.term, w.w))
+	}
+	should = append(should, near...)
+	mustNot := []query.Query{termQuery(fieldKind, kindAbstract)}
+	if rel != "" {
+		mustNot = append(mustNot, termQuery(fieldPath, rel))
+	}
+	return query.NewBooleanQuery(nil, should, mustNot)
+}
+
+// skeletonQuery matches skeletons by the symbols they declare (only
+// skeletons have symbols, so this search is cheap).
+func skeletonQuery(t terms, rel string) query.Query {
+	var should []query.Query
+	for _, id := range t.ids {
+		should = append(should, boosted(fieldSym, id.term, 2*id.w))
 	}
 	var mustNot []query.Query
 	if rel != "" {
 		mustNot = append(mustNot, termQuery(fieldPath, rel))
 	}
-	if s.NoSkeletons {
-		mustNot = append(mustNot, termQuery(fieldKind, kindAbstract))
-	}
-	if s.NoSnippets {
-		mustNot = append(mustNot, termQuery(fieldKind, kindSnippet))
-	}
 	return query.NewBooleanQuery(nil, should, mustNot)
+}
+
+// near boosts chunks from the directory of the file at rel and its
+// siblings.
+func near(rel string, df *freqs) []query.Query {
+	if rel == "" {
+		return nil
+	}
+	dir := path.Dir(rel)
+	out := []query.Query{boosted(fieldDir, dir, dirBoost)}
+	// The root's children are not each other's neighbours; and a clause
+	// that matches more chunks than the whole query may would double
+	// its cost.
+	if up := path.Dir(dir); dir != "." && up != "." && df.count(fieldUp, up) <= maxPostings {
+		out = append(out, boosted(fieldUp, up, siblingBoost))
+	}
+	return out
+}
+
+// heads matches the first windows of the files beside the one at rel: on
+// the first line of a file the text before the cursor says nothing, and
+// the neighbours' tops (licence, package clause, imports) are the best
+// guess at what follows.
+func (x *Index) heads(rel string) []query.Query {
+	if rel == "" {
+		return nil
+	}
+	dir := path.Dir(rel)
+	var ids []string
+	x.mu.Lock()
+	for p, e := range x.files {
+		if e.snippets > 0 && p != rel && path.Dir(p) == dir {
+			ids = append(ids, snippetID(p, 0))
+		}
+	}
+	x.mu.Unlock()
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	q := query.NewDocIDQuery(ids[:min(len(ids), maxHeads)])
+	q.SetBoost(headBoost)
+	return []query.Query{q}
 }
 
 func boosted(field, term string, boost float64) query.Query {
@@ -232,7 +429,7 @@ func boosted(field, term string, boost float64) query.Query {
 // first) around the current file's prefix and suffix within q.Budget
 // tokens. The suffix takes at most a quarter of the budget, as in InFile;
 // retrieved context takes at least share of the rest (more when the prefix
-// is short), skeletons at most a quarter of that. Snippets of one file that
+// is short), skeletons at most skeletonShare of that. Snippets of one file that
 // overlap or touch are merged; each part is headed by its path as a comment.
 // In the prompt, skeletons come first, then snippets, the best nearest the
 // prefix.
@@ -254,7 +451,7 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 
 	var skels, snips []Part
 	used := 0
-	skelBudget := ctxBudget / 4
+	skelBudget := int(float64(ctxBudget) * skeletonShare)
 	for _, c := range candidates {
 		if c.Kind != PartSkeleton || len(skels) == maxSkeletons {
 			continue
@@ -384,37 +581,95 @@ func trimEmpty(l []string) []string {
 	return l
 }
 
-// freqs looks up document frequencies in one snapshot of the index.
+// freqs looks up document frequencies, through the index's cache.
 type freqs struct {
 	ctx  context.Context
-	r    index.IndexReader
+	bi   bleve.Index
+	c    *dfCache
+	r    index.IndexReader // opened at the first count the cache lacks
 	docs uint64
 }
 
-func docFreq(ctx context.Context, bi bleve.Index) (*freqs, error) {
-	ai, err := bi.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
+// dfCache keeps document frequencies between queries: counting a term
+// costs a dictionary look-up in every segment. Large writes clear it;
+// counts an edited file or two old only shift which terms count as common
+// by a hair.
+type dfCache struct {
+	mu     sync.Mutex
+	docs   uint64            // 0: not counted since the last write
+	counts map[string]uint64 // by field + "\x00" + term
+}
+
+// maxCachedCounts bounds the cache; it starts over when full.
+const maxCachedCounts = 1 << 16
+
+func (c *dfCache) clear() {
+	c.mu.Lock()
+	c.docs, c.counts = 0, nil
+	c.mu.Unlock()
+}
+
+func docFreq(ctx context.Context, bi bleve.Index, c *dfCache) (*freqs, error) {
+	c.mu.Lock()
+	n := c.docs
+	c.mu.Unlock()
+	f := &freqs{ctx: ctx, bi: bi, c: c, docs: n}
+	if n == 0 {
+		if err := f.open(); err != nil {
+			return nil, err
+		}
+		n, err := f.r.DocCount()
+		if err != nil {
+			f.close()
+			return nil, fmt.Errorf("index reader: %w", err)
+		}
+		f.docs = n
+		c.mu.Lock()
+		c.docs = n
+		c.mu.Unlock()
 	}
-	r, err := ai.Reader()
+	return f, nil
+}
+
+func (f *freqs) open() error {
+	ai, err := f.bi.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
+		return fmt.Errorf("index reader: %w", err)
 	}
-	n, err := r.DocCount()
-	if err != nil {
-		r.Close()
-		return nil, fmt.Errorf("index reader: %w", err)
+	if f.r, err = ai.Reader(); err != nil {
+		return fmt.Errorf("index reader: %w", err)
 	}
-	return &freqs{ctx: ctx, r: r, docs: n}, nil
+	return nil
 }
 
 func (f *freqs) count(field, term string) uint64 {
+	key := field + "\x00" + term
+	f.c.mu.Lock()
+	n, ok := f.c.counts[key]
+	f.c.mu.Unlock()
+	if ok {
+		return n
+	}
+	if f.r == nil && f.open() != nil {
+		return 0
+	}
 	tfr, err := f.r.TermFieldReader(f.ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return 0
 	}
-	defer tfr.Close()
-	return tfr.Count()
+	n = tfr.Count()
+	tfr.Close()
+	f.c.mu.Lock()
+	if f.c.counts == nil || len(f.c.counts) >= maxCachedCounts {
+		f.c.counts = make(map[string]uint64)
+	}
+	f.c.counts[key] = n
+	f.c.mu.Unlock()
+	return n
 }
 
-func (f *freqs) close() { f.r.Close() }
+func (f *freqs) close() {
+	if f.r != nil {
+		f.r.Close()
+	}
+}

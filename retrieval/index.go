@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -55,6 +56,7 @@ type Index struct {
 	lock *os.File
 
 	wmu sync.Mutex // serialises writes to bi
+	df  dfCache    // document frequencies for queries; large writes clear it
 
 	mu      sync.Mutex
 	files   map[string]fileEntry // what the index holds, by repository-relative path
@@ -94,6 +96,10 @@ type Stats struct {
 
 // Batches hold about this many documents.
 const batchDocs = 1000
+
+// dfStaleDocs is the size of a batch after which cached document
+// frequencies are recounted; an edited file's few chunks barely move them.
+const dfStaleDocs = 100
 
 // debounce is how long Update waits for typing to pause before re-indexing.
 var debounce = 500 * time.Millisecond
@@ -237,6 +243,7 @@ func (x *Index) run(ctx context.Context) {
 	if err := x.refresh(ctx); err != nil && ctx.Err() == nil {
 		slog.Error("indexing stopped; retrieval uses what was indexed", "err", err)
 	}
+	x.compact(ctx, bi)
 	close(x.ready)
 	if x.opts.Watch && ctx.Err() == nil {
 		if err := x.watch(ctx); err != nil && ctx.Err() == nil {
@@ -313,8 +320,11 @@ func (x *Index) createBleve() (bleve.Index, error) {
 
 // scorchConfig: batches return once introduced rather than waiting for
 // persistence (bleve #1266); the persister catches up in the background.
+// Tiers of at most 3 segments (10 by default): every edit adds a segment,
+// and a query pays a dictionary look-up per term in each.
 func scorchConfig() map[string]any {
-	return map[string]any{"unsafe_batch": true}
+	return map[string]any{"unsafe_batch": true,
+		"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 3, "SegmentsPerMergeTask": 3}}
 }
 
 // loadManifest reads the per-file records into x.files.
@@ -492,6 +502,32 @@ func (x *Index) refresh(ctx context.Context) error {
 	return nil
 }
 
+// compactChunks is how many chunks a pass writes before compact merges
+// the index into one segment.
+const compactChunks = 20 * batchDocs
+
+// compact merges the index into one segment after a pass that wrote many
+// batches: a query looks up each of its terms in every segment, and a
+// freshly built large index has a dozen or more.
+func (x *Index) compact(ctx context.Context, bi bleve.Index) {
+	x.mu.Lock()
+	chunks := x.stats.Chunks
+	x.mu.Unlock()
+	if chunks < compactChunks || ctx.Err() != nil {
+		return
+	}
+	ai, err := bi.Advanced()
+	if err != nil {
+		return
+	}
+	if sc, ok := ai.(*scorch.Scorch); ok {
+		if err := sc.ForceMerge(ctx, nil); err != nil && ctx.Err() == nil {
+			slog.Warn("index not merged; searches stay slower", "err", err)
+		}
+		x.df.clear()
+	}
+}
+
 // writer accumulates one batch of changes and the file records they imply.
 type writer struct {
 	x       *Index
@@ -567,6 +603,7 @@ func snippetID(rel string, i int) string { return rel + "#s#" + strconv.Itoa(i) 
 func (w *writer) index(id, rel, lang string, c chunk) {
 	doc := map[string]any{
 		fieldPath: rel, fieldLang: lang, fieldKind: c.kind, fieldText: c.text, fieldIdent: c.text,
+		fieldDir: path.Dir(rel), fieldUp: path.Dir(path.Dir(rel)),
 		fieldStart: strconv.Itoa(c.start), fieldEnd: strconv.Itoa(c.end),
 	}
 	if len(c.symbols) > 0 {
@@ -605,9 +642,13 @@ func (w *writer) flush() error {
 	if w.batch.Size() == 0 && len(w.entries) == 0 {
 		return nil
 	}
+	big := w.batch.Size() >= dfStaleDocs
 	w.x.wmu.Lock()
 	err := w.bi.Batch(w.batch)
 	w.x.wmu.Unlock()
+	if big {
+		w.x.df.clear()
+	}
 	if err != nil {
 		w.x.mu.Lock()
 		first := !w.x.failed

@@ -8,11 +8,13 @@ import (
 
 // schemaVersion changes whenever the mapping or the chunking changes
 // meaning; an index with another version is rebuilt.
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 // Field names of the indexed documents.
 const (
 	fieldPath  = "path"  // repository-relative path, keyword
+	fieldDir   = "dir"   // the path's directory, keyword: the locality boost
+	fieldUp    = "up"    // the directory's parent, keyword: the siblings' boost
 	fieldLang  = "lang"  // LSP language id, keyword
 	fieldKind  = "kind"  // abstract, snippet or file, keyword
 	fieldSym   = "sym"   // declared symbol names, whole and lower-cased
@@ -55,6 +57,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 	doc := mapping.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldPath, field(keyword.Name, true, true))
+	doc.AddFieldMappingsAt(fieldDir, field(keyword.Name, true, false))
+	doc.AddFieldMappingsAt(fieldUp, field(keyword.Name, true, false))
 	doc.AddFieldMappingsAt(fieldLang, field(keyword.Name, false, true))
 	doc.AddFieldMappingsAt(fieldKind, field(keyword.Name, true, true))
 	doc.AddFieldMappingsAt(fieldSym, field(analyzerIdent, true, false))
