@@ -27,7 +27,9 @@ test-go:
 	$(GO) test -count=1 ./...
 
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 200x ./lsp/ ./ranker/ ./retrieval/... ./telemetry/ ./model/builtin/
+	$(GO) test -run '^$$' -bench . -benchtime 200x ./lsp/ ./ranker/ ./retrieval/... ./model/builtin/
+	$(GO) test -run '^$$' -bench Record -benchtime 200000x ./telemetry/
+	$(GO) test -run '^$$' -bench Sustained -benchtime 1x ./telemetry/   # GHOSTLINE_BENCH_SECONDS=60 for the issue's figure
 
 install:
 	$(GO) build -o $(PREFIX)/bin/ghostline ./cmd/ghostline
