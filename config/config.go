@@ -1,8 +1,12 @@
 package config
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 )
 
 // Settings is the whole configuration. JSON keys match the documented setting
@@ -53,11 +57,21 @@ func (s Settings) Merge(raw json.RawMessage) (Settings, error) {
 	return out, nil
 }
 
-// nest turns {"a.b": 1, "a": {"c": 2}} into {"a": {"b": 1, "c": 2}}.
+// nest turns {"a.b": 1, "a": {"c": 2}} into {"a": {"b": 1, "c": 2}}. Keys
+// are applied shallowest first, so where both forms set one setting the
+// dotted key wins, whatever the order in the object.
 func nest(flat map[string]json.RawMessage) ([]byte, error) {
+	keys := slices.Collect(maps.Keys(flat))
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := cmp.Compare(strings.Count(a, "."), strings.Count(b, ".")); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
 	tree := map[string]any{}
-	for k, v := range flat {
-		parts := splitDots(k)
+	for _, k := range keys {
+		v := flat[k]
+		parts := strings.Split(k, ".")
 		node := tree
 		for _, p := range parts[:len(parts)-1] {
 			child, ok := node[p].(map[string]any)
@@ -86,16 +100,4 @@ func nest(flat map[string]json.RawMessage) ([]byte, error) {
 		node[last] = v
 	}
 	return json.Marshal(tree)
-}
-
-func splitDots(k string) []string {
-	var parts []string
-	start := 0
-	for i := 0; i < len(k); i++ {
-		if k[i] == '.' {
-			parts = append(parts, k[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, k[start:])
 }
