@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/model/builtin"
 	"github.com/ghostline/ghostline/postprocess"
@@ -137,23 +136,11 @@ func Completion(ctx context.Context, o Options) (Report, error) {
 	t0 := time.Now()
 	var asm Assembler
 	if o.Retrieval {
-		dir := o.IndexDir
-		if dir == "" {
-			if dir, err = os.MkdirTemp("", "ghostline-eval-index-"); err != nil {
-				return r, fmt.Errorf("eval completion: %w", err)
-			}
-			defer os.RemoveAll(dir)
-		}
-		c := config.Defaults().Retrieval
-		c.IndexDir = dir
-		x, err := retrieval.Open(ctx, o.Repo, c, retrieval.Options{OnFile: learn})
+		x, done, err := openIndex(ctx, o.Repo, o.IndexDir, learn)
 		if err != nil {
 			return r, fmt.Errorf("eval completion: %w", err)
 		}
-		defer x.Close()
-		if err := x.Wait(ctx); err != nil {
-			return r, err
-		}
+		defer done()
 		asm = x
 	} else if bm != nil {
 		if err := Train(ctx, bm, files, held); err != nil {

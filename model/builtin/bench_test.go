@@ -3,7 +3,10 @@ package builtin
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ghostline/ghostline/model"
 )
@@ -49,4 +52,38 @@ func BenchmarkComplete(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkCompleteRetrieved completes after a prompt the size retrieval
+// assembles (about 2,000 tokens: other files' snippets, each headed by its
+// path, then the current file), where counting the prompt's cache model is
+// most of the work; it reports the median and p99 per completion.
+func BenchmarkCompleteRetrieved(b *testing.B) {
+	files := smallCorpus()
+	m := New(Options{})
+	for p, src := range files {
+		m.Learn(p, src)
+	}
+	var prompt strings.Builder
+	for i := range 36 {
+		name := fmt.Sprintf("f%d.go", i*5)
+		fmt.Fprintf(&prompt, "// %s\n%s", name, files[name])
+	}
+	prompt.WriteString("package p\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tif err := r.ParseForm(); err != nil {\n\t\t")
+	req := model.Request{Prefix: prompt.String(), Suffix: "\n\t}\n}\n", Language: "go", SingleLine: true}
+	if toks, _, _ := lex(req.Prefix, "go", true); len(toks) < 1500 {
+		b.Fatalf("prompt of %d tokens, want a retrieval-sized one", len(toks))
+	}
+	ctx := context.Background()
+	var ds []time.Duration
+	for b.Loop() {
+		t := time.Now()
+		if _, err := m.Complete(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		ds = append(ds, time.Since(t))
+	}
+	slices.Sort(ds)
+	b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, "p99-ms")
 }

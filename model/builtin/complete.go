@@ -64,6 +64,7 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	s := m.newSearch(lang, toks, sufToks)
+	defer s.cache.release()
 	s.partial, s.needSpace = partial, trailingSpace
 	s.setIndent(prefix)
 	maxTok := req.MaxTokens
@@ -135,8 +136,7 @@ type search struct {
 	hasLang   bool
 	local     map[string]uint32
 	localStrs []string
-	cache     map[uint64]*cctx
-	ccount    map[uint64]uint32
+	cache     *cacheModel
 	hist      []uint32
 	partial   string
 	needSpace bool
@@ -145,22 +145,14 @@ type search struct {
 	unit      string
 }
 
-// cctx is a context in the cache model; its successor counts are in
-// search.ccount, keyed like the overflow map.
-type cctx struct {
-	key   uint64
-	total uint32
-	ids   []uint32
-}
-
 const localBase = 1 << 31
 
 func (m *Model) newSearch(lang string, prefix, suffix []string) *search {
-	s := &search{m: m, local: map[string]uint32{}, cache: map[uint64]*cctx{}, ccount: map[uint64]uint32{}}
+	s := &search{m: m, local: map[string]uint32{}, cache: newCacheModel((len(prefix) + len(suffix)) * m.opt.Order)}
 	s.lang, s.hasLang = m.langs[lang]
 	s.hist = s.ids(prefix)
-	s.learn(s.hist)
-	s.learn(s.ids(suffix))
+	s.cache.learn(s.hist, m.opt.Order)
+	s.cache.learn(s.ids(suffix), m.opt.Order)
 	return s
 }
 
@@ -189,34 +181,14 @@ func (s *search) str(id uint32) string {
 	return s.m.vocab.strs[id]
 }
 
-// learn adds a token sequence to the cache model.
-func (s *search) learn(ids []uint32) {
-	n := s.m.opt.Order
-	for i, id := range ids {
-		for k := 0; k < n && k <= i; k++ {
-			ck := ctxKey(0, ids[i-k:i])
-			c := s.cache[ck]
-			if c == nil {
-				c = &cctx{key: ck}
-				s.cache[ck] = c
-			}
-			c.total++
-			nk := ngramKey(ck, id)
-			if s.ccount[nk] == 0 {
-				c.ids = append(c.ids, id)
-			}
-			s.ccount[nk]++
-		}
-	}
-}
-
 // dist is the next-token distribution after one history: for each context
 // length, the global entry and the cache context where they exist.
 type dist struct {
-	gk []uint64
-	ge []*entry
-	cc []*cctx
-	v  float64 // vocabulary size for the add-one base
+	gk    []uint64
+	ge    []*entry
+	cc    []*cctx
+	cache *cacheModel
+	v     float64 // vocabulary size for the add-one base
 }
 
 // cacheBoost weighs a count in the prompt against a count elsewhere in the
@@ -225,9 +197,13 @@ const cacheBoost = 4
 
 func (s *search) dist(hist []uint32) *dist {
 	n := s.m.opt.Order
-	d := &dist{v: float64(len(s.m.vocab.strs) + len(s.localStrs))}
+	d := &dist{cache: s.cache, v: float64(len(s.m.vocab.strs) + len(s.localStrs))}
+	ck := uint64(cacheRoot)
 	for k := 0; k < n && k <= len(hist); k++ {
 		ctx := hist[len(hist)-k:]
+		if k > 0 {
+			ck = cacheKey(ck, ctx[0])
+		}
 		var ge *entry
 		var gk uint64
 		if s.hasLang {
@@ -236,7 +212,7 @@ func (s *search) dist(hist []uint32) *dist {
 				ge = &e
 			}
 		}
-		cc := s.cache[ctxKey(0, ctx)]
+		cc := s.cache.lookup(ck)
 		if ge == nil && cc == nil {
 			break // a longer context cannot have been seen either
 		}
@@ -258,9 +234,9 @@ func (s *search) prob(d *dist, id uint32) float64 {
 			total, distinct = float64(e.total), float64(e.distinct())
 		}
 		if cc := d.cc[k]; cc != nil {
-			c += cacheBoost * float64(s.ccount[ngramKey(cc.key, id)])
+			c += cacheBoost * float64(s.cache.count(cc, id))
 			total += cacheBoost * float64(cc.total)
-			distinct += float64(len(cc.ids))
+			distinct += float64(cc.distinct)
 		}
 		if k == 0 {
 			p = (c + 1) / (total + d.v)
@@ -288,8 +264,8 @@ func (d *dist) candidates(buf []uint32) []uint32 {
 		}
 		// Short cache contexts ("(", ".") have many successors; scoring
 		// them all would cost more than it finds.
-		if cc := d.cc[k]; cc != nil && (k >= 2 || len(cc.ids) <= maxShortCands) {
-			buf = append(buf, cc.ids...)
+		if cc := d.cc[k]; cc != nil && (k >= 2 || cc.distinct <= maxShortCands) {
+			buf = d.cache.successors(cc, buf)
 		}
 	}
 	slices.Sort(buf)
