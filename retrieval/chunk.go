@@ -1,7 +1,9 @@
 package retrieval
 
 import (
+	"encoding/binary"
 	"errors"
+	"hash/crc64"
 	"log/slog"
 	"strings"
 
@@ -23,20 +25,54 @@ type chunk struct {
 	symbols    []string
 }
 
+var crcTable = crc64.MakeTable(crc64.ECMA)
+
+// sum identifies everything of c that the index stores or searches (its
+// line range included, so that a window that moved is rewritten).
+func (c chunk) sum() uint64 {
+	var lines [16]byte
+	binary.LittleEndian.PutUint64(lines[:8], uint64(c.start))
+	binary.LittleEndian.PutUint64(lines[8:], uint64(c.end))
+	h := crc64.Update(0, crcTable, lines[:])
+	h = crc64.Update(h, crcTable, []byte(c.text))
+	for _, s := range c.symbols {
+		h = crc64.Update(h, crcTable, []byte{0})
+		h = crc64.Update(h, crcTable, []byte(s))
+	}
+	return h
+}
+
+// extracted is a file's text and skeleton, kept for files being edited so
+// that the next edit can re-use the skeleton (skeleton.Reuse).
+type extracted struct {
+	src []byte
+	res skeleton.Result
+}
+
 // chunkFile splits src into its skeleton (when its language has an
 // extractor) and windows of window lines every stride lines. The last
-// window ends at the last line, so every line is in some window.
-func chunkFile(path, lang string, src []byte, window, stride int) (skel *chunk, snippets []chunk) {
+// window ends at the last line, so every line is in some window. prev,
+// when not nil, is an earlier version of the file whose skeleton is
+// re-used if the edit allows; ex is src's, nil when it has none.
+func chunkFile(path, lang string, src []byte, window, stride int, prev *extracted) (skel *chunk, snippets []chunk, ex *extracted) {
 	if skeleton.Supported(lang) {
-		r, err := skeleton.Extract(lang, src)
+		r, ok := skeleton.Result{}, false
+		if prev != nil {
+			r, ok = skeleton.Reuse(lang, prev.res, prev.src, src)
+		}
+		var err error
+		if !ok {
+			r, err = skeleton.Extract(lang, src)
+		}
 		switch {
 		case err != nil && !errors.Is(err, skeleton.ErrUnsupported):
 			slog.Debug("no skeleton", "path", path, "err", err)
 		case strings.TrimSpace(r.Text) != "":
 			skel = &chunk{kind: kindAbstract, start: 1, end: 1, text: r.Text, symbols: r.Symbols}
+			ex = &extracted{src: src, res: r}
 		}
 	}
-	return skel, windows(string(src), window, stride)
+	return skel, windows(string(src), window, stride), ex
 }
 
 // windows cuts text into windows of window lines every stride lines,

@@ -37,14 +37,14 @@ func TestWindows(t *testing.T) {
 
 func TestChunkFileSkeleton(t *testing.T) {
 	src := []byte("package p\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn a + b\n}\n")
-	skel, snips := chunkFile("p.go", "go", src, 20, 10)
+	skel, snips, _ := chunkFile("p.go", "go", src, 20, 10, nil)
 	if skel == nil || !strings.Contains(skel.text, "func Add(a, b int) int") || strings.Contains(skel.text, "return") {
 		t.Fatalf("skeleton %+v", skel)
 	}
 	if len(snips) != 1 {
 		t.Errorf("%d snippets", len(snips))
 	}
-	if skel, _ := chunkFile("x.md", "markdown", []byte("# title\n"), 20, 10); skel != nil {
+	if skel, _, _ := chunkFile("x.md", "markdown", []byte("# title\n"), 20, 10, nil); skel != nil {
 		t.Errorf("markdown got a skeleton")
 	}
 }

@@ -7,7 +7,9 @@
 //     skeleton) and overlapping windows of lines (snippet context).
 //   - Index keeps the chunks in a Bleve index (BM25) under the user cache
 //     directory, follows edits (Update) and the file system (fsnotify), and
-//     indexes in the background.
+//     indexes in the background. An edit rewrites only the chunks whose
+//     text or lines changed, and an edit inside a Go function body keeps
+//     the file's skeleton without re-parsing (skeleton.Reuse).
 //   - Assemble builds a BM25 query from the cursor's context and fits the
 //     best skeletons and snippets, then the current file's prefix and suffix,
 //     into a token budget (EstimateTokens). InFile is the prompt without

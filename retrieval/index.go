@@ -3,6 +3,8 @@ package retrieval
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -56,11 +58,16 @@ type Index struct {
 	lock *os.File
 
 	wmu sync.Mutex // serialises writes to bi
-	df  dfCache    // document frequencies for queries; large writes clear it
+	// bmu is held by a writer from its first change to its flush: chunks
+	// are written only where they differ from what the index holds, so
+	// two writers must not both build on the same state of a file.
+	bmu sync.Mutex
+	df  dfCache // document frequencies for queries; large writes clear it
 
 	mu      sync.Mutex
-	files   map[string]fileEntry // what the index holds, by repository-relative path
-	recent  map[string]time.Time // edited in the editor, for the recency boost
+	files   map[string]fileEntry  // what the index holds, by repository-relative path
+	recent  map[string]time.Time  // edited in the editor, for the recency boost
+	edited  map[string]*extracted // the last few edited files' skeletons, for the next edit
 	pending map[string]*time.Timer
 	stats   Stats
 	failed  bool // a write failed (disk full): logged once
@@ -81,6 +88,10 @@ type fileEntry struct {
 	hash     string
 	snippets int  // ids path#s#0 .. path#s#snippets-1
 	skeleton bool // id path#a
+	// sums[0] is the skeleton's sum (0: none), sums[1+i] snippet i's: an
+	// edit rewrites only the chunks whose sum changed. nil (a record from
+	// before sums) rewrites them all.
+	sums []uint64
 }
 
 // Stats describes the last indexing pass.
@@ -147,7 +158,7 @@ func Open(ctx context.Context, root string, c config.Retrieval, o Options) (*Ind
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	x := &Index{root: root, cfg: c, opts: o, dir: dir, files: map[string]fileEntry{},
-		recent: map[string]time.Time{}, pending: map[string]*time.Timer{},
+		recent: map[string]time.Time{}, edited: map[string]*extracted{}, pending: map[string]*time.Timer{},
 		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
 	x.wg.Add(1)
 	go func() {
@@ -356,21 +367,41 @@ func (x *Index) loadManifest(ctx context.Context, bi bleve.Index) error {
 }
 
 func (e fileEntry) String() string {
-	return fmt.Sprintf("%d %d %s %d %t", e.size, e.mtime, e.hash, e.snippets, e.skeleton)
+	b := make([]byte, 8*len(e.sums))
+	for i, s := range e.sums {
+		binary.LittleEndian.PutUint64(b[8*i:], s)
+	}
+	return fmt.Sprintf("%d %d %s %d %t %s", e.size, e.mtime, e.hash, e.snippets, e.skeleton,
+		base64.RawStdEncoding.EncodeToString(b))
 }
 
+// parseEntry reads a record; one without sums (5 fields, an index written
+// before them) is valid and has its chunks rewritten on its next change.
 func parseEntry(s string) (fileEntry, error) {
 	f := strings.Fields(s)
-	if len(f) != 5 {
-		return fileEntry{}, errors.New("want 5 fields")
+	if len(f) != 5 && len(f) != 6 {
+		return fileEntry{}, errors.New("want 5 or 6 fields")
 	}
 	var e fileEntry
-	var errs [4]error
+	var errs [5]error
 	e.size, errs[0] = strconv.ParseInt(f[0], 10, 64)
 	e.mtime, errs[1] = strconv.ParseInt(f[1], 10, 64)
 	e.hash = f[2]
 	e.snippets, errs[2] = strconv.Atoi(f[3])
 	e.skeleton, errs[3] = strconv.ParseBool(f[4])
+	if len(f) == 6 {
+		var b []byte
+		b, errs[4] = base64.RawStdEncoding.DecodeString(f[5])
+		if errs[4] == nil && len(b) != 8*(1+e.snippets) {
+			errs[4] = fmt.Errorf("%d bytes of sums for %d snippets", len(b), e.snippets)
+		}
+		if errs[4] == nil {
+			e.sums = make([]uint64, len(b)/8)
+			for i := range e.sums {
+				e.sums[i] = binary.LittleEndian.Uint64(b[8*i:])
+			}
+		}
+	}
 	return e, errors.Join(errs[:]...)
 }
 
@@ -535,6 +566,16 @@ type writer struct {
 	batch   *bleve.Batch
 	entries map[string]*fileEntry // nil entry: removed
 	wrote   bool                  // a batch was written
+	edit    bool                  // an edit in the editor: keep the skeleton for the next
+	locked  bool                  // holds x.bmu
+}
+
+// begin takes x.bmu before the batch's first change.
+func (w *writer) begin() {
+	if !w.locked {
+		w.x.bmu.Lock()
+		w.locked = true
+	}
 }
 
 // newWriter returns nil when the index is not open (yet, or any more).
@@ -561,41 +602,82 @@ func (w *writer) current(rel string) (fileEntry, bool) {
 }
 
 // add (re-)indexes one file unless its content is unchanged; it returns the
-// number of chunks written.
+// number of chunks written. Of a changed file only the chunks that differ
+// from what the index holds are written: an edit touches one or two
+// windows of a file that may have thousands.
 func (w *writer) add(rel, lang string, src []byte, size, mtime int64) (int, bool) {
+	w.begin()
 	sum := sha256.Sum256(src)
 	hash := hex.EncodeToString(sum[:16])
 	old, known := w.current(rel)
 	e := fileEntry{size: size, mtime: mtime, hash: hash}
 	if known && old.hash == hash {
 		if old.mtime != mtime || old.size != size { // touched, not changed
-			e.snippets, e.skeleton = old.snippets, old.skeleton
+			e.snippets, e.skeleton, e.sums = old.snippets, old.skeleton, old.sums
 			w.putRecord(rel, lang, e)
 		}
 		return 0, false
 	}
-	skel, snips := chunkFile(rel, lang, src, w.x.cfg.WindowLines, w.x.cfg.StrideLines)
+	var prev *extracted
+	if w.edit {
+		w.x.mu.Lock()
+		prev = w.x.edited[rel]
+		w.x.mu.Unlock()
+	}
+	skel, snips, ex := chunkFile(rel, lang, src, w.x.cfg.WindowLines, w.x.cfg.StrideLines, prev)
+	if w.edit {
+		w.x.keepEdited(rel, ex)
+	}
 	e.snippets, e.skeleton = len(snips), skel != nil
+	e.sums = make([]uint64, 1+len(snips))
+	if skel != nil {
+		e.sums[0] = skel.sum()
+	}
 	for i, c := range snips {
-		w.index(snippetID(rel, i), rel, lang, c)
+		e.sums[1+i] = c.sum()
+	}
+	// unchanged: the index holds chunk i (0: the skeleton) as it is now.
+	unchanged := func(i int) bool { return i < len(old.sums) && old.sums[i] == e.sums[i] }
+	n := 0
+	for i, c := range snips {
+		if !unchanged(1 + i) {
+			w.index(snippetID(rel, i), rel, lang, c)
+			n++
+		}
 	}
 	for i := len(snips); i < old.snippets; i++ {
 		w.batch.Delete(snippetID(rel, i))
 	}
-	if skel != nil {
+	switch {
+	case skel != nil && !(old.skeleton && unchanged(0)):
 		w.index(rel+"#a", rel, lang, *skel)
-	} else if old.skeleton {
+		n++
+	case skel == nil && old.skeleton:
 		w.batch.Delete(rel + "#a")
 	}
 	w.putRecord(rel, lang, e)
-	return len(snips) + btoi(skel != nil), true
+	return n, true
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
+// maxEdited bounds the files whose text and skeleton are kept for the
+// next edit: the editor edits a few files at a time.
+const maxEdited = 8
+
+// keepEdited remembers ex as rel's latest version, nil forgets it.
+func (x *Index) keepEdited(rel string, ex *extracted) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if ex == nil {
+		delete(x.edited, rel)
+		return
 	}
-	return 0
+	if _, ok := x.edited[rel]; !ok && len(x.edited) >= maxEdited {
+		for p := range x.edited { // any one: a file edited long ago re-parses once
+			delete(x.edited, p)
+			break
+		}
+	}
+	x.edited[rel] = ex
 }
 
 func snippetID(rel string, i int) string { return rel + "#s#" + strconv.Itoa(i) }
@@ -625,6 +707,7 @@ func (w *writer) putRecord(rel, lang string, e fileEntry) {
 
 // remove deletes every chunk of rel and its record.
 func (w *writer) remove(rel string) {
+	w.begin()
 	old, ok := w.current(rel)
 	if !ok {
 		return
@@ -639,6 +722,12 @@ func (w *writer) remove(rel string) {
 
 // flush writes the batch and, once it is in, the records it implies.
 func (w *writer) flush() error {
+	defer func() {
+		if w.locked {
+			w.locked = false
+			w.x.bmu.Unlock()
+		}
+	}()
 	if w.batch.Size() == 0 && len(w.entries) == 0 {
 		return nil
 	}

@@ -98,6 +98,7 @@ func (x *Index) reindexText(ctx context.Context, rel string, src []byte) error {
 	}
 	// mtime 0: the content did not come from disk, so the next start
 	// compares hashes rather than trusting size and mtime.
+	w.edit = true
 	w.add(rel, lang, src, int64(len(src)), 0)
 	return w.flush()
 }

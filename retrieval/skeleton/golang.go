@@ -21,6 +21,7 @@ func extractGo(src []byte) (Result, error) {
 	}
 	var b strings.Builder
 	var syms []string
+	var bodies [][2]int
 	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
 	print := func(node any) string {
 		var buf bytes.Buffer
@@ -67,12 +68,15 @@ func extractGo(src []byte) (Result, error) {
 			}
 		case *ast.FuncDecl:
 			syms = append(syms, d.Name.Name)
+			if err == nil && d.Body != nil {
+				bodies = append(bodies, [2]int{fset.Position(d.Body.Lbrace).Offset, fset.Position(d.Body.Rbrace).Offset})
+			}
 			doc(d.Doc)
 			d.Doc, d.Body = nil, nil
 			b.WriteString(print(d) + "\n")
 		}
 	}
-	return Result{Text: b.String(), Symbols: dedupe(syms)}, nil
+	return Result{Text: b.String(), Symbols: dedupe(syms), Bodies: bodies}, nil
 }
 
 // valueSpec prints names, type and, when short, the value.
