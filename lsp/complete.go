@@ -104,6 +104,7 @@ func (s *Server) observe(conn *jsonrpc2.Conn, res pipeline.Result) {
 		s.stats.Hidden++
 	}
 	s.mu.Unlock()
+	slog.Debug("lsp: completion", "outcome", res.Outcome, "model", res.Model, "pAccept", res.Decision.Prob, "chars", len(res.Suggestion))
 
 	switch res.Outcome {
 	case pipeline.OutcomeError:

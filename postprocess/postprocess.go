@@ -31,17 +31,81 @@ func Clean(raw, prefix, suffix string, o Options) string {
 	linePrefix := prefix[strings.LastIndexByte(prefix, '\n')+1:]
 	restOfLine, _, _ := strings.Cut(suffix, "\n")
 	lines := strings.Split(s, "\n")
+	if leavesLineOpen(linePrefix, lines) {
+		return ""
+	}
 	// A suggestion that starts a line after its indentation gets no more.
 	if linePrefix != "" && strings.TrimLeft(linePrefix, " \t") == "" {
 		lines[0] = strings.TrimLeft(lines[0], " \t")
 	}
 	reindent(lines, prefix)
 	lines = cutRepeats(lines, prefix, linePrefix)
+	lines = cutUnreachable(lines)
 	lines = cutSuffixLines(lines, suffix)
 	s = strings.Join(lines, "\n")
 	s = cutRestOfLine(s, restOfLine)
 	s = balance(s, prefix, restOfLine)
 	return trim(s)
+}
+
+// exits start the statements after which the rest of their block never
+// runs; closers may follow them.
+var (
+	exits     = []string{"return", "break", "continue", "goto ", "panic(", "raise", "throw ", "os.Exit("}
+	blockEnds = []string{"}", ")", "]", "case ", "default", "else", "elif", "except", "finally", "catch", "end"}
+)
+
+// cutUnreachable ends the suggestion before a line of the same block that
+// follows a return (break, raise ...): a model that goes on there has lost
+// the structure, and what follows is dead code or the next declaration.
+func cutUnreachable(lines []string) []string {
+	for i := 0; i+1 < len(lines); i++ {
+		cur := strings.TrimLeft(lines[i], " \t")
+		if !isExit(cur) || i == 0 && len(lines[i]) == len(cur) {
+			continue
+		}
+		next := strings.TrimLeft(lines[i+1], " \t")
+		if next != "" && !hasAnyPrefix(next, blockEnds) && len(lines[i+1])-len(next) >= len(lines[i])-len(cur) {
+			return lines[:i+1]
+		}
+	}
+	return lines
+}
+
+// isExit reports whether the statement s leaves its block ("return x", not
+// "returned := x").
+func isExit(s string) bool {
+	for _, e := range exits {
+		if strings.HasPrefix(s, e) && (len(s) == len(e) || !isWordByte(e[len(e)-1]) || !isWordByte(s[len(e)])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// leavesLineOpen reports a suggestion that breaks the line at once where the
+// code before the cursor cannot end there ("s." or "f(" or "x ="): the model
+// lost the thread, and what follows would be inserted after a dangling
+// operator.
+func leavesLineOpen(linePrefix string, lines []string) bool {
+	code := strings.TrimRight(linePrefix, " \t")
+	if code == "" || len(lines) < 2 || strings.TrimSpace(lines[0]) != "" {
+		return false
+	}
+	return strings.ContainsRune(".([,=+-*/&|<>!:", rune(code[len(code)-1]))
 }
 
 // trim drops trailing whitespace on every line and trailing blank lines;
