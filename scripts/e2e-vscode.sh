@@ -35,7 +35,11 @@ git -C "$tmp/repo" init -q
 
 # A profile in which ghost text can be seen: no workspace trust prompt
 # (restricted mode disables extensions), no suggest widget (it hides ghost
-# text), no auto-save, nothing else popping up.
+# text), no auto-save, nothing else popping up. Not chat.disableAIFeatures:
+# it turns off inline suggestions from every provider (once it has loaded,
+# so typing early sometimes got through). The predictor is off: the latency
+# figure is for suggestions the server shows, and the ones it would hide
+# (its own tests and the Neovim run cover it) would count as misses.
 cat >"$tmp/user/User/settings.json" <<JSON
 {
   "security.workspace.trust.enabled": false,
@@ -50,11 +54,11 @@ cat >"$tmp/user/User/settings.json" <<JSON
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
-  "chat.disableAIFeatures": true,
   "telemetry.telemetryLevel": "off",
   "extensions.autoUpdate": false,
   "ghostline.path": "$GHOSTLINE_BIN",
-  "ghostline.model.provider": "builtin"
+  "ghostline.model.provider": "builtin",
+  "ghostline.ranker.enabled": false
 }
 JSON
 
