@@ -7,14 +7,18 @@ import (
 )
 
 // Reuse returns prev, the skeleton of old, as the skeleton of src when the
-// two differ only between the braces of one function body of old and that
-// body still scans as one balanced block: such an edit (the commonest, and
-// a re-parse of a large file costs tens of milliseconds) leaves every
-// declaration as it was. A body left with a syntax error keeps the
-// skeleton of the last version that parsed, where a re-parse could lose
-// the declarations after it. The result's Bodies are shifted to src.
+// two differ only inside one function body of old (Result.Bodies) and that
+// body is still one body: such an edit (the commonest, and a re-parse of a
+// large file costs tens of milliseconds) leaves every declaration as it
+// was. In Go the body must scan as one balanced block, so a body left with
+// a syntax error keeps the skeleton of the last version that parsed, where
+// a re-parse could lose the declarations after it. With tree-sitter the
+// body must parse on its own without errors, and a Python body must keep
+// its indentation and the first line of its docstring. The result's
+// Bodies are shifted to src.
 func Reuse(lang string, prev Result, old, src []byte) (Result, bool) {
-	if lang != "go" || len(prev.Bodies) == 0 {
+	sp := specs[lang]
+	if (lang != "go" && sp == nil) || len(prev.Bodies) == 0 {
 		return Result{}, false
 	}
 	// The changed bytes: old[p:oldEnd] became src[p:len(src)-(len(old)-oldEnd)].
@@ -33,7 +37,7 @@ func Reuse(lang string, prev Result, old, src []byte) (Result, bool) {
 	}
 	delta := len(src) - len(old)
 	lbrace, rbrace := prev.Bodies[i][0], prev.Bodies[i][1]+delta
-	if !balancedBlock(src[lbrace : rbrace+1]) {
+	if sp == nil && !balancedBlock(src[lbrace:rbrace+1]) || sp != nil && !sp.intact(old, src, lbrace, prev.Bodies[i][1], rbrace) {
 		return Result{}, false
 	}
 	bodies := make([][2]int, len(prev.Bodies))

@@ -13,10 +13,12 @@ type Result struct {
 	// Symbols are the names the file declares (types, functions, methods,
 	// fields), for exact-match boosting in the index.
 	Symbols []string
-	// Bodies are the byte offsets of the braces around each function body,
-	// in order, when the file parsed without errors (Go only; nil
-	// otherwise). The skeleton does not depend on what is between them,
-	// which lets Reuse skip re-parsing after an edit inside one.
+	// Bodies are the byte offsets around each function body, in order,
+	// when the file parsed without errors (nil otherwise): its braces, or
+	// in Python the newline before its first line and its end. The
+	// skeleton does not depend on what is between them (a docstring aside,
+	// which Reuse checks), which lets Reuse skip re-parsing after an edit
+	// inside one.
 	Bodies [][2]int
 }
 

@@ -1,7 +1,6 @@
 package skeleton
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 	"unsafe"
@@ -123,19 +122,17 @@ func (sp *spec) language() *sitter.Language {
 
 // extractTree walks the syntax tree of src with the rules of sp.
 func extractTree(sp *spec, src []byte) (Result, error) {
-	p := sitter.NewParser()
-	defer p.Close()
-	if err := p.SetLanguage(sp.language()); err != nil {
-		return Result{}, fmt.Errorf("skeleton: %w", err)
-	}
-	tree := p.Parse(src, nil)
-	if tree == nil {
-		return Result{}, fmt.Errorf("skeleton: parse failed")
+	tree, err := sp.parse(src)
+	if err != nil {
+		return Result{}, err
 	}
 	defer tree.Close()
 	w := walker{sp: sp, src: src}
 	w.walk(tree.RootNode())
-	return Result{Text: w.b.String(), Symbols: dedupe(w.syms)}, nil
+	if tree.RootNode().HasError() {
+		w.bodies = nil // Reuse needs bodies that parsed
+	}
+	return Result{Text: w.b.String(), Symbols: dedupe(w.syms), Bodies: w.bodies}, nil
 }
 
 type walker struct {
@@ -144,6 +141,7 @@ type walker struct {
 	b      strings.Builder
 	syms   []string
 	prefix string // written before the next line (an export keyword)
+	bodies [][2]int
 }
 
 func (w *walker) text(start, end uint) string { return string(w.src[start:end]) }
@@ -178,6 +176,7 @@ func (w *walker) node(n *sitter.Node) {
 		w.doc(n)
 		head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
 		if w.sp.signature[kind] {
+			w.body(n, body)
 			if !w.sp.braces {
 				w.line(n, head)
 				w.docstring(body)
@@ -217,6 +216,7 @@ func (w *walker) transparent(n *sitter.Node) {
 	// function value and emit everything up to its body.
 	if fn := findFunctionValue(n); fn != nil {
 		if body := fn.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
+			w.body(n, body)
 			w.symbol(n)
 			w.doc(n)
 			w.line(n, strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")+" { ... }")
