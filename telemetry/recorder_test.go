@@ -104,16 +104,20 @@ func TestRecorderDropsWhenFull(t *testing.T) {
 	if worst := slowestRecord(r, events(n, t0)); worst > 50*time.Millisecond {
 		t.Errorf("Record blocked for %v with the writer stuck", worst)
 	}
-	// At most a queue being written and a full queue got through.
-	if d := r.Dropped(); d < n-2*queue {
-		t.Errorf("dropped %d of %d with a queue of %d", d, n, queue)
+	// At most a full queue and a full retry buffer (MaxRetained defaults to
+	// the queue size) get through; the writer may drain the queue into that
+	// buffer while Record runs, so some are given up there rather than
+	// dropped at the queue. Either way each one is counted.
+	lost := r.Dropped() + r.Failed()
+	if lost < n-2*queue-1 {
+		t.Errorf("dropped %d and gave up %d of %d with a queue of %d", r.Dropped(), r.Failed(), n, queue)
 	}
 	close(g.gate)
 	if err := r.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := int64(len(readAll(t, st))); got+r.Dropped() != n {
-		t.Errorf("stored %d + dropped %d != recorded %d", got, r.Dropped(), n)
+	if got := int64(len(readAll(t, st))); got+r.Dropped()+r.Failed() != n {
+		t.Errorf("stored %d + dropped %d + given up %d != recorded %d", got, r.Dropped(), r.Failed(), n)
 	}
 }
 
