@@ -266,7 +266,10 @@ local misses = 0
 local prefixes = { 'if err', 'return ', 'item, err := s.', 'for _, name := range ', 'total += ', 'if item.' }
 for i = 1, TRIGGERS do
   step('trigger ' .. i, function()
-    input('<Esc>o')
+    -- The line the last trigger typed goes again (dd, back up with k), so
+    -- every trigger sees the same file rather than one filling up with
+    -- half-typed lines.
+    input(i > 1 and '<Esc>ddko' or '<Esc>o')
     local text = prefixes[(i - 1) % #prefixes + 1]
     local keys = {}
     for ch in text:gmatch('.') do
