@@ -63,19 +63,27 @@ func settings(t *testing.T, provider string) config.Settings {
 	return s
 }
 
-func TestOpenIndexesAndCompletesFromTheRepository(t *testing.T) {
-	root := repo(t)
+// openReady opens an engine on root and waits for its first indexing pass;
+// the engine closes with the test.
+func openReady(t *testing.T, root string, s config.Settings) (*Engine, *messages, context.Context) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	r := &messages{}
-	e, err := Open(ctx, root, settings(t, "builtin"), r)
+	e, err := Open(ctx, root, s, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(func() { e.Close() })
 	if err := e.WaitReady(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return e, r, ctx
+}
+
+func TestOpenIndexesAndCompletesFromTheRepository(t *testing.T) {
+	root := repo(t)
+	e, _, ctx := openReady(t, root, settings(t, "builtin"))
 	if st := e.index.Stats(); st.Files != 3 {
 		t.Errorf("indexed %d files, want 3 (go.mod, price.go, cart.go; never .env)", st.Files)
 	}
@@ -100,17 +108,7 @@ func TestOpenIndexesAndCompletesFromTheRepository(t *testing.T) {
 
 func TestAutoFallsBackWithOneMessage(t *testing.T) {
 	root := repo(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	r := &messages{}
-	e, err := Open(ctx, root, settings(t, "auto"), r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	if err := e.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e, r, ctx := openReady(t, root, settings(t, "auto"))
 	text := "package shop\n\nfunc f(c int) int {\n\treturn apply"
 	for range 3 {
 		res := e.Complete(ctx, pipeline.Request{Path: filepath.Join(root, "f.go"), Language: "go", Text: text, Offset: len(text), Invoked: true})
@@ -218,17 +216,7 @@ func TestBrokenTelemetryNeverStopsCompletion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := repo(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			r := &messages{}
-			e, err := Open(ctx, root, withTelemetry(t, tt.prepare(t, t.TempDir())), r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer e.Close()
-			if err := e.WaitReady(ctx); err != nil {
-				t.Fatal(err)
-			}
+			e, r, ctx := openReady(t, root, withTelemetry(t, tt.prepare(t, t.TempDir())))
 			text := "package shop\n\nfunc f(c int) int {\n\treturn apply"
 			for range 3 {
 				res := e.Complete(ctx, pipeline.Request{Path: filepath.Join(root, "f.go"), Language: "go", Text: text, Offset: len(text), Invoked: true})
