@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/ranker"
@@ -27,11 +24,10 @@ func runBenchRanker(ctx context.Context, args []string) error {
 		return err
 	}
 	if *root == "" {
-		out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
-		if err != nil {
-			return fmt.Errorf("%w: no --root and no go toolchain to find the standard library: %v", errUsage, err)
+		var err error
+		if *root, err = goStdlib(ctx, "--root"); err != nil {
+			return err
 		}
-		*root = filepath.Join(strings.TrimSpace(string(out)), "src")
 	}
 	cases, err := ranker.BenchCases(ctx, *root, *ext, *files)
 	if err != nil {

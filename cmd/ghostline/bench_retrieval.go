@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 
 	"github.com/ghostline/ghostline/retrieval/eval"
 )
@@ -25,26 +21,19 @@ func runBenchRetrieval(ctx context.Context, args []string) error {
 	samples := fs.Int("samples", 500, "cursor positions")
 	seed := fs.Uint64("seed", 1, "random seed")
 	budget := fs.Int("budget", 0, "prompt budget in tokens (default: retrieval.contextTokens)")
-	settingsJSON := fs.String("settings", "", "settings as JSON")
-	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	sf := addSettingsFlags(fs, `{"retrieval":{"windowLines":30}}`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	closeLog, err := setupLogging("", *logLevel)
+	s, closeLog, err := sf.apply("")
 	if err != nil {
 		return err
 	}
 	defer closeLog()
 	if *repo == "" {
-		out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
-		if err != nil {
-			return fmt.Errorf("%w: no --repo and no go toolchain to find the standard library: %v", errUsage, err)
+		if *repo, err = goStdlib(ctx, "--repo"); err != nil {
+			return err
 		}
-		*repo = filepath.Join(strings.TrimSpace(string(out)), "src")
-	}
-	s, err := cliSettings(*settingsJSON, "")
-	if err != nil {
-		return err
 	}
 	// A fresh index directory: the benchmark measures a cold index.
 	dir, err := os.MkdirTemp("", "ghostline-bench-")

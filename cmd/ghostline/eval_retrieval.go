@@ -22,20 +22,15 @@ func runEvalRetrieval(ctx context.Context, args []string) error {
 	samples := fs.Int("samples", 500, "cursor positions")
 	seed := fs.Uint64("seed", 1, "random seed (the same seed draws the same cursors)")
 	budget := fs.Int("budget", 0, "prompt budget in tokens (default: retrieval.contextTokens)")
-	settingsJSON := fs.String("settings", "", `settings as JSON, e.g. '{"retrieval":{"windowLines":30,"strideLines":15}}'`)
-	logLevel := fs.String("log-level", "warn", "log level (debug, info, warn, error)")
+	sf := addSettingsFlags(fs, `{"retrieval":{"windowLines":30,"strideLines":15}}`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	closeLog, err := setupLogging("", *logLevel)
+	s, closeLog, err := sf.apply("")
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	s, err := cliSettings(*settingsJSON, "")
-	if err != nil {
-		return err
-	}
 	rep, err := eval.Run(ctx, eval.Options{Repo: *repo, Samples: *samples, Seed: *seed, Budget: *budget,
 		Config: s.Retrieval, Progress: newProgressBar()})
 	if err != nil {

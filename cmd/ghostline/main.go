@@ -12,7 +12,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
@@ -163,4 +165,14 @@ func cliSettings(settingsJSON, provider string) (config.Settings, error) {
 		s.Model.Provider = provider
 	}
 	return s, nil
+}
+
+// goStdlib is the Go standard library's source, the default tree of the
+// benchmarks; flag names the flag that would have given another.
+func goStdlib(ctx context.Context, flag string) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("%w: no %s and no go toolchain to find the standard library: %v", errUsage, flag, err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "src"), nil
 }
