@@ -35,7 +35,7 @@ func runComplete(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: want exactly one FILE:LINE:COL", errUsage)
 	}
-	path, line, col, err := parsePosition(fs.Arg(0))
+	cur, err := readCursor(fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -44,20 +44,10 @@ func runComplete(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeLog()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	text := string(src)
-	off, err := engine.Offset(text, line, col)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
-	}
-	root, err := engine.FindRoot(path)
+	root, err := engine.FindRoot(cur.path)
 	if err != nil {
 		return err
 	}
-	abs, _ := filepath.Abs(path)
 
 	t0 := time.Now()
 	eng, err := engine.Open(ctx, root, s, stderrReporter{})
@@ -70,7 +60,7 @@ func runComplete(ctx context.Context, args []string) error {
 	}
 	ready := time.Since(t0)
 	res := eng.Complete(ctx, pipeline.Request{
-		Path: abs, Language: retrieval.LanguageOf(abs), Text: text, Offset: off, Invoked: true,
+		Path: cur.path, Language: retrieval.LanguageOf(cur.path), Text: cur.text, Offset: cur.offset, Invoked: true,
 	})
 	if *asJSON {
 		return printCompleteJSON(res, ready)
@@ -87,6 +77,33 @@ func runComplete(ctx context.Context, args []string) error {
 		return res.Err
 	}
 	return nil
+}
+
+// cursor is a FILE:LINE:COL argument resolved against the file.
+type cursor struct {
+	path   string // absolute
+	text   string
+	offset int // in bytes
+}
+
+func readCursor(arg string) (cursor, error) {
+	path, line, col, err := parsePosition(arg)
+	if err != nil {
+		return cursor{}, err
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return cursor{}, fmt.Errorf("read %s: %w", path, err)
+	}
+	off, err := engine.Offset(string(src), line, col)
+	if err != nil {
+		return cursor{}, fmt.Errorf("%s: %w", arg, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return cursor{}, err
+	}
+	return cursor{path: abs, text: string(src), offset: off}, nil
 }
 
 // parsePosition splits FILE:LINE:COL from the right, so file names may contain colons.

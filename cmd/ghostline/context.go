@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -32,7 +31,7 @@ func runContext(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: want exactly one FILE:LINE:COL", errUsage)
 	}
-	path, line, col, err := parsePosition(fs.Arg(0))
+	cur, err := readCursor(fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -41,24 +40,15 @@ func runContext(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeLog()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	off, err := engine.Offset(string(src), line, col)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
-	}
 	root := *rootFlag
 	if root == "" {
-		if root, err = engine.FindRoot(path); err != nil {
+		if root, err = engine.FindRoot(cur.path); err != nil {
 			return err
 		}
 	}
 	if root, err = filepath.Abs(root); err != nil {
 		return err
 	}
-	abs, _ := filepath.Abs(path)
 	x, err := retrieval.Open(ctx, root, s.Retrieval, retrieval.Options{Progress: newProgressBar()})
 	if err != nil {
 		return err
@@ -68,8 +58,8 @@ func runContext(ctx context.Context, args []string) error {
 		return err
 	}
 	t0 := time.Now()
-	p, err := x.Assemble(ctx, retrieval.Query{Path: abs, Language: retrieval.LanguageOf(abs),
-		Text: string(src), Offset: off, Budget: *budget})
+	p, err := x.Assemble(ctx, retrieval.Query{Path: cur.path, Language: retrieval.LanguageOf(cur.path),
+		Text: cur.text, Offset: cur.offset, Budget: *budget})
 	if err != nil {
 		return err
 	}
