@@ -144,16 +144,26 @@ type pageData struct {
 	Query  string
 }
 
-func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+// report answers the request's filter with the report, or writes the
+// error and returns nil; what names the caller in the log.
+func (s *Server) report(w http.ResponseWriter, r *http.Request, what string) (*Report, Filter) {
 	f, err := ParseFilter(r.URL.Query(), s.opt.Now())
 	if err != nil {
 		http.Error(w, "bad filter: "+err.Error(), http.StatusBadRequest)
-		return
+		return nil, f
 	}
 	rep, err := s.st.Report(r.Context(), f)
 	if err != nil {
-		slog.Error("collector: report", "err", err)
+		slog.Error("collector: "+what, "err", err)
 		http.Error(w, "cannot read the database now", http.StatusServiceUnavailable)
+		return nil, f
+	}
+	return rep, f
+}
+
+func (s *Server) handlePage(w http.ResponseWriter, r *http.Request) {
+	rep, f := s.report(w, r, "report")
+	if rep == nil {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -174,15 +184,8 @@ func csvSafe(s string) string {
 
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("file"), ".csv")
-	f, err := ParseFilter(r.URL.Query(), s.opt.Now())
-	if err != nil {
-		http.Error(w, "bad filter: "+err.Error(), http.StatusBadRequest)
-		return
-	}
-	rep, err := s.st.Report(r.Context(), f)
-	if err != nil {
-		slog.Error("collector: export", "err", err)
-		http.Error(w, "cannot read the database now", http.StatusServiceUnavailable)
+	rep, _ := s.report(w, r, "export")
+	if rep == nil {
 		return
 	}
 	var records [][]string
