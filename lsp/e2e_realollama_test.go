@@ -56,11 +56,24 @@ func TestServeRealOllama(t *testing.T) {
 		}
 		return list.Items
 	}
+	// generates waits for Ollama's log to show at least n generate
+	// requests (it logs a request after answering it, through a pipe read
+	// concurrently) and returns how many it shows.
+	generates := func(n int) int {
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			got := strings.Count(srv.Logs(), `"/api/generate"`)
+			if got >= n || time.Now().After(deadline) {
+				return got
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 	shown := 0
 	for range 5 {
 		shown += len(complete())
 	}
-	if n := strings.Count(srv.Logs(), `"/api/generate"`); n < 5 {
+	if n := generates(5); n < 5 {
 		t.Errorf("ollama served %d generate requests, want 5 (one per completion):\n%s", n, tail(srv.Logs()))
 	}
 	st, err := b.Status(b.ctx)
@@ -76,10 +89,10 @@ func TestServeRealOllama(t *testing.T) {
 	if err := srv.Restart(ctx); err != nil {
 		t.Fatal(err)
 	}
-	before := strings.Count(srv.Logs(), `"/api/generate"`)
+	before := generates(0)
 	complete()
-	if strings.Count(srv.Logs(), `"/api/generate"`) <= before {
-		t.Errorf("no generate request reached the restarted server")
+	if generates(before+1) <= before {
+		t.Errorf("no generate request reached the restarted server; messages %+v", b.ShowMessages())
 	}
 
 	// The server goes away: an explicit provider answers with nothing, and
