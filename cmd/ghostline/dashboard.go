@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -25,22 +27,32 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "", "collector database: a SQLite `FILE` or a postgres:// URL (default $XDG_DATA_HOME/ghostline/collector.db)")
 }
 
-func openCollectorDB(ctx context.Context, dsn string) (*collector.Store, error) {
+// openCollectorDB opens the collector database dsn (default: the user's
+// collector.db) and names it for messages: the absolute file, or the URL
+// without its password.
+func openCollectorDB(ctx context.Context, dsn string) (*collector.Store, string, error) {
 	if dsn == "" {
 		p, err := collector.DefaultPath()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		dsn = p
 	}
-	return collector.Open(ctx, dsn)
+	where := dsn
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" && u.Host != "" {
+		where = u.Redacted()
+	} else if abs, err := filepath.Abs(dsn); err == nil {
+		where = abs
+	}
+	st, err := collector.Open(ctx, dsn)
+	return st, where, err
 }
 
 func runDashboard(ctx context.Context, args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "token":
-			return runDashboardToken(ctx, args[1:])
+			return tokenGroup.run(ctx, args[1:])
 		case "team":
 			return runDashboardTeam(ctx, args[1:])
 		}
@@ -64,11 +76,24 @@ func runDashboard(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeLog()
-	st, err := openCollectorDB(ctx, *db)
+	st, where, err := openCollectorDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	tokens, err := st.ListTokens(ctx)
+	if err != nil {
+		return err
+	}
+	valid := 0
+	for _, t := range tokens {
+		if t.Revoked.IsZero() {
+			valid++
+		}
+	}
+	// On stderr whatever the log level: uploads fail with 401 when the
+	// tokens were added to another database.
+	fmt.Fprintf(os.Stderr, "ghostline dashboard: database %s, %d valid tokens (token commands take the same --db)\n", where, valid)
 	srv := collector.NewServer(st, collector.Options{AcceptText: *acceptText, PublicRead: *publicRead, LoopbackRead: *loopbackRead, RatePerToken: *ratePerToken})
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -95,11 +120,22 @@ func runDashboard(ctx context.Context, args []string) error {
 	return nil
 }
 
-func runDashboardToken(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: ghostline dashboard token add NAME [--team T] [--viewer] | list | revoke ID|NAME", errUsage)
+// tokenGroup is `dashboard token add|list|revoke`.
+var tokenGroup = &group{name: "dashboard token", subs: map[string]command{}}
+
+func init() {
+	for _, c := range []command{
+		{name: "add", summary: "a member's upload token: add NAME [--team T] [--viewer] [--db D] (printed once)"},
+		{name: "list", summary: "every token: id, name, team, role, created, revoked [--db D]"},
+		{name: "revoke", summary: "take a token back: revoke ID|NAME [--db D]"},
+	} {
+		sub := c.name
+		c.run = func(ctx context.Context, args []string) error { return runDashboardToken(ctx, sub, args) }
+		tokenGroup.add(c)
 	}
-	sub, args := args[0], args[1:]
+}
+
+func runDashboardToken(ctx context.Context, sub string, args []string) error {
 	fs := newFlags("dashboard token "+sub, "")
 	db := dbFlag(fs)
 	team := fs.String("team", "", "the member's team (add)")
@@ -116,13 +152,16 @@ func runDashboardToken(ctx context.Context, args []string) error {
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	st, err := openCollectorDB(ctx, *db)
+	if wantArgs := map[string]int{"add": 1, "list": 0, "revoke": 1}[sub]; len(pos) != wantArgs {
+		return fmt.Errorf("%w: ghostline dashboard token add NAME [--team T] [--viewer] | list | revoke ID|NAME (got %s %s)", errUsage, sub, strings.Join(pos, " "))
+	}
+	st, where, err := openCollectorDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	switch {
-	case sub == "add" && len(pos) == 1:
+	switch sub {
+	case "add":
 		role := collector.RoleMember
 		if *viewer {
 			role = collector.RoleViewer
@@ -131,10 +170,10 @@ func runDashboardToken(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "%s token %s for %q (team %q); it is shown once, only its hash is stored:\n", role, info.ID, info.Name, info.Team)
+		fmt.Fprintf(os.Stderr, "%s token %s for %q (team %q) in %s; it is shown once, only its hash is stored:\n", role, info.ID, info.Name, info.Team, where)
 		fmt.Println(tok)
 		return nil
-	case sub == "list" && len(pos) == 0:
+	case "list":
 		list, err := st.ListTokens(ctx)
 		if err != nil {
 			return err
@@ -149,7 +188,7 @@ func runDashboardToken(ctx context.Context, args []string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Team, t.Role, t.Created.Format(time.DateTime), revoked)
 		}
 		return tw.Flush()
-	case sub == "revoke" && len(pos) == 1:
+	default: // revoke
 		n, err := st.RevokeToken(ctx, pos[0])
 		if err != nil {
 			return err
@@ -157,10 +196,9 @@ func runDashboardToken(ctx context.Context, args []string) error {
 		if n == 0 {
 			return fmt.Errorf("no valid token with id or name %q", pos[0])
 		}
-		fmt.Fprintf(os.Stderr, "revoked %d token(s)\n", n)
+		fmt.Fprintf(os.Stderr, "revoked %d token(s) in %s\n", n, where)
 		return nil
 	}
-	return fmt.Errorf("%w: ghostline dashboard token add NAME [--team T] [--viewer] | list | revoke ID|NAME (got %s %s)", errUsage, sub, strings.Join(pos, " "))
 }
 
 func runDashboardTeam(ctx context.Context, args []string) error {
@@ -177,7 +215,7 @@ func runDashboardTeam(ctx context.Context, args []string) error {
 	if name == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: ghostline dashboard team NAME --hide-members[=false]", errUsage)
 	}
-	st, err := openCollectorDB(ctx, *db)
+	st, _, err := openCollectorDB(ctx, *db)
 	if err != nil {
 		return err
 	}

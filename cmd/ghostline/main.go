@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 
@@ -48,7 +47,11 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) > 1 && args[0] == "help" {
+		// ghostline help eval retrieval = ghostline eval retrieval -h
+		return run(ctx, append(args[1:len(args):len(args)], "-h"), stderr)
+	}
+	if len(args) == 0 || isHelp(args[0]) {
 		usage(stderr)
 		if len(args) == 0 {
 			return 2
@@ -76,15 +79,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: ghostline <command> [arguments]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'ghostline <command> -h' for a command's flags.")
+	listCommands(w, commands)
+	fmt.Fprintln(w, "\nRun 'ghostline <command> -h' (or 'ghostline help <command>') for a command's flags or subcommands.")
 }
 
 // newFlags returns a FlagSet for a subcommand that reports errors instead of exiting.
