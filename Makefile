@@ -2,7 +2,8 @@
 GO      ?= go
 BIN     := bin/ghostline
 PREFIX  ?= $(HOME)/.local
-GOFILES := $(shell git ls-files '*.go' 2>/dev/null)
+# Outside a git checkout (a release tarball) every .go file but the plugins' node_modules.
+GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path '*/node_modules/*')
 
 .PHONY: build run test test-go lint bench install clean ranker-model \
 	test-ollama test-pg e2e e2e-dashboard bench-dashboard dashboard-assets
@@ -14,7 +15,9 @@ build:
 run: build
 	./scripts/demo.sh $(BIN)
 
+# gofmt with no files would read standard input and wait: never call it without.
 lint:
+	@if [ -z "$(GOFILES)" ]; then echo "lint: no Go files found"; exit 1; fi
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags 'ollama e2e' ./model/ollamatest/ ./lsp/ ./telemetry/collector/
@@ -34,6 +37,7 @@ bench: build
 install:
 	$(GO) build -o $(PREFIX)/bin/ghostline ./cmd/ghostline
 	@echo "installed $(PREFIX)/bin/ghostline"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "note: $(PREFIX)/bin is not on your PATH; add it, e.g. echo 'export PATH=\"$(PREFIX)/bin:\$$PATH\"' >> ~/.profile";; esac
 
 clean:
 	rm -rf bin editors/vscode/bin editors/vscode/out editors/vscode/ghostline.vsix
