@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -74,6 +76,17 @@ func loadDecisions(jsonl, db string) (*ranker.Dataset, string, error) {
 		}
 		defer f.Close()
 		r = f
+	}
+	// A gzip file (testdata/cups/events.jsonl.gz) is read as it is.
+	br := bufio.NewReader(r)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", jsonl, err)
+		}
+		r = zr
+	} else {
+		r = br
 	}
 	ds, err := ranker.ReadDataset(r)
 	if err != nil {
