@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/pprof"
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/engine"
@@ -22,6 +23,8 @@ func runServe(ctx context.Context, args []string) error {
 	listen := fs.String("listen", "", "serve over TCP at `ADDR` (e.g. 127.0.0.1:7777), one session per connection, instead of stdio")
 	logFile := fs.String("log-file", "", "append logs to `FILE` instead of stderr")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole session to `FILE` (for go tool pprof)")
+	memprofile := fs.String("memprofile", "", "write a heap profile to `FILE` when the session ends")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -33,6 +36,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeLog()
+	stopProfiles, err := startProfiles(*cpuprofile, *memprofile)
+	if err != nil {
+		return err
+	}
+	defer stopProfiles()
 	if *listen != "" {
 		return serveTCP(ctx, *listen)
 	}
@@ -88,4 +96,35 @@ func (s stdio) Write(p []byte) (int, error) { return s.out.Write(p) }
 func (s stdio) Close() error {
 	os.Stdin.Close()
 	return s.out.Close()
+}
+
+// startProfiles starts a CPU profile into cpu and returns what ends it and
+// writes the heap profile into mem; either name may be empty.
+func startProfiles(cpu, mem string) (stop func(), err error) {
+	var cpuFile *os.File
+	if cpu != "" {
+		if cpuFile, err = os.Create(cpu); err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(cpuFile); err != nil {
+			cpuFile.Close()
+			return nil, err
+		}
+	}
+	return func() {
+		if cpuFile != nil {
+			pprof.StopCPUProfile()
+			cpuFile.Close()
+		}
+		if mem == "" {
+			return
+		}
+		f, err := os.Create(mem)
+		if err == nil {
+			err = errors.Join(pprof.Lookup("heap").WriteTo(f, 0), f.Close())
+		}
+		if err != nil {
+			slog.Warn("serve: heap profile", "err", err)
+		}
+	}, nil
 }

@@ -3,6 +3,7 @@ package lspbench
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/sourcegraph/jsonrpc2"
 
@@ -187,6 +189,9 @@ type ReplayOptions struct {
 	// Gaps between keystrokes are drawn from [MinGap, MaxGap); a pause
 	// lasts Pause ± 50 ms. Zero: 40 ms, 120 ms, 500 ms.
 	MinGap, MaxGap, Pause time.Duration
+	// PauseAnywhere pauses after any keystroke that ends a token, not only
+	// at line ends.
+	PauseAnywhere bool
 }
 
 // ReplayResult counts what the replay cost.
@@ -205,30 +210,96 @@ type ReplayResult struct {
 // text, the typist pauses for about 500 ms. With the server's debounce the
 // model should be called once per pause, not once per keystroke.
 func Replay(ctx context.Context, o ReplayOptions) (ReplayResult, error) {
-	minGap, maxGap, pause := cmp.Or(o.MinGap, 40*time.Millisecond), cmp.Or(o.MaxGap, 120*time.Millisecond), cmp.Or(o.Pause, 500*time.Millisecond)
 	s, err := NewSession(ctx, o.Document, o.Settings)
 	if err != nil {
 		return ReplayResult{}, err
 	}
 	defer s.Close()
-	rng := rand.New(rand.NewPCG(o.Seed, 7))
-	pauseAt := pausePoints(o.Typed, o.Pauses)
-	var pending []*lsptest.Pending
+	t := &typist{client: s.client, uri: s.uri, line: s.line, col: s.col, ver: s.ver, ask: inlineRequest}
 	start := time.Now()
-	next := start
+	keys, err := t.typeText(ctx, o)
+	if err != nil {
+		return ReplayResult{}, err
+	}
+	res := ReplayResult{Keystrokes: len(keys), Pauses: o.Pauses + 1}
+	for _, k := range keys {
+		<-k.done
+		switch {
+		case k.err == nil && hasItems(k.result):
+			res.Answered++
+		case k.err != nil && isCancelled(k.err):
+			res.Cancelled++
+		case k.err != nil:
+			return res, k.err
+		}
+	}
+	res.Duration = time.Since(start)
+	res.ModelCalls = s.ModelCalls()
+	return res, nil
+}
+
+// typist types into one open document of a connected server, with a
+// completion request after every keystroke.
+type typist struct {
+	client    *lsptest.Client
+	uri       string
+	line, col uint32 // the cursor
+	ver       int32
+	// ask sends the completion request at the cursor.
+	ask func(ctx context.Context, c *lsptest.Client, uri string, line, col uint32) *lsptest.Pending
+	// cancelPrevious sends $/cancelRequest for the previous keystroke's
+	// request when it is still unanswered, as VS Code does.
+	cancelPrevious bool
+}
+
+// keystroke is one character typed and the request sent after it.
+type keystroke struct {
+	sent     time.Time
+	pause    bool // the typist paused after it
+	done     chan struct{}
+	answered time.Time // when the answer arrived
+	result   json.RawMessage
+	err      error
+}
+
+func inlineRequest(ctx context.Context, c *lsptest.Client, uri string, line, col uint32) *lsptest.Pending {
+	return c.GoInlineCompletion(ctx, uri, line, col, lsp.TriggerAutomatic)
+}
+
+// typeText types o.Typed at the cursor on o's schedule and returns the
+// keystrokes, whose answers arrive in their own time (wait on done).
+func (t *typist) typeText(ctx context.Context, o ReplayOptions) ([]*keystroke, error) {
+	minGap, maxGap, pause := cmp.Or(o.MinGap, 40*time.Millisecond), cmp.Or(o.MaxGap, 120*time.Millisecond), cmp.Or(o.Pause, 500*time.Millisecond)
+	rng := rand.New(rand.NewPCG(o.Seed, 7))
+	pauseAt := pausePoints(o.Typed, o.Pauses, o.PauseAnywhere)
+	var keys []*keystroke
+	var prev *lsptest.Pending
+	next := time.Now()
 	for i, r := range o.Typed {
 		ch := string(r)
-		change := lsptest.Insert(s.line, s.col, ch)
+		change := lsptest.Insert(t.line, t.col, ch)
 		if ch == "\n" {
-			s.line, s.col = s.line+1, 0
+			t.line, t.col = t.line+1, 0
 		} else {
-			s.col += uint32(lsp.UnitLen(ch, lsp.UTF16))
+			t.col += uint32(lsp.UnitLen(ch, lsp.UTF16))
 		}
-		s.ver++
-		if err := s.client.DidChange(ctx, s.uri, s.ver, change); err != nil {
-			return ReplayResult{}, err
+		t.ver++
+		if err := t.client.DidChange(ctx, t.uri, t.ver, change); err != nil {
+			return keys, err
 		}
-		pending = append(pending, s.client.GoInlineCompletion(ctx, s.uri, s.line, s.col, lsp.TriggerAutomatic))
+		if prev != nil && t.cancelPrevious && !keys[len(keys)-1].isDone() {
+			if err := t.client.Cancel(ctx, prev); err != nil {
+				return keys, err
+			}
+		}
+		k := &keystroke{sent: time.Now(), pause: pauseAt[i] || i == len(o.Typed)-1, done: make(chan struct{})}
+		prev = t.ask(ctx, t.client, t.uri, t.line, t.col)
+		go func(p *lsptest.Pending) {
+			k.err = p.Wait(ctx, &k.result)
+			k.answered = time.Now()
+			close(k.done)
+		}(prev)
+		keys = append(keys, k)
 		gap := minGap + time.Duration(rng.Int64N(int64(maxGap-minGap)))
 		if pauseAt[i] {
 			gap = pause + time.Duration(rng.Int64N(int64(100*time.Millisecond))) - 50*time.Millisecond
@@ -238,32 +309,48 @@ func Replay(ctx context.Context, o ReplayOptions) (ReplayResult, error) {
 		next = next.Add(gap)
 		time.Sleep(time.Until(next))
 	}
-	res := ReplayResult{Keystrokes: len(pending), Pauses: o.Pauses + 1}
-	for _, p := range pending {
-		var list lsp.InlineCompletionList
-		err := p.Wait(ctx, &list)
-		switch {
-		case err == nil && len(list.Items) > 0:
-			res.Answered++
-		case err != nil && isCancelled(err):
-			res.Cancelled++
-		case err != nil:
-			return res, err
-		}
+	return keys, nil
+}
+
+func (k *keystroke) isDone() bool {
+	select {
+	case <-k.done:
+		return true
+	default:
+		return false
 	}
-	res.Duration = time.Since(start)
-	res.ModelCalls = s.ModelCalls()
-	return res, nil
+}
+
+// hasItems reports whether a completion answer (a list with items, or an
+// array of items) holds any.
+func hasItems(raw json.RawMessage) bool {
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if json.Unmarshal(raw, &list) == nil && len(list.Items) > 0 {
+		return true
+	}
+	var arr []json.RawMessage
+	return json.Unmarshal(raw, &arr) == nil && len(arr) > 0
 }
 
 // pausePoints picks n positions spread evenly through typed, each moved
-// to the next line end (people pause at the end of a statement).
-func pausePoints(typed string, n int) map[int]bool {
+// to the next line end (people pause at the end of a statement), or with
+// anywhere to the next keystroke that ends a token (after a space, a dot,
+// a bracket: where a suggestion is expected), skipping positions taken.
+func pausePoints(typed string, n int, anywhere bool) map[int]bool {
 	at := map[int]bool{}
 	runes := []rune(typed)
+	ends := func(i int) bool {
+		if !anywhere {
+			return runes[i] == '\n'
+		}
+		r := runes[i]
+		return !at[i] && !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_')
+	}
 	for k := 1; k <= n; k++ {
 		i := k * len(runes) / (n + 1)
-		for i < len(runes)-1 && runes[i] != '\n' {
+		for i < len(runes)-1 && !ends(i) {
 			i++
 		}
 		at[i] = true

@@ -45,3 +45,22 @@ func TestReplayCallsOncePerPause(t *testing.T) {
 		t.Errorf("%d of %d requests cancelled by the next keystroke", res.Cancelled, res.Keystrokes)
 	}
 }
+
+// Pauses anywhere: as many distinct pauses as asked, each after a
+// keystroke that ends a token, even with more pauses than lines.
+func TestPausePointsAnywhere(t *testing.T) {
+	typed := "\tif err := f(x.y, z); err != nil {\n\t\treturn err\n"
+	at := pausePoints(typed, 8, true)
+	if len(at) != 8 {
+		t.Fatalf("%d pauses, want 8: %v", len(at), at)
+	}
+	runes := []rune(typed)
+	for i := range at {
+		if r := runes[i]; r == '_' || 'a' <= r && r <= 'z' {
+			t.Errorf("pause after %q at %d: inside a token", r, i)
+		}
+	}
+	if lines := pausePoints(typed, 8, false); len(lines) != 2 {
+		t.Errorf("at line ends: %d pauses, want the 2 line ends", len(lines))
+	}
+}

@@ -385,6 +385,14 @@ func (c *Client) Stderr() string {
 	return c.stderr.String()
 }
 
+// Pid is the started server's process id (0 when connected to a stream).
+func (c *Client) Pid() int {
+	if c.cmd == nil {
+		return 0
+	}
+	return c.cmd.Process.Pid
+}
+
 // Exited reports whether a started process has exited.
 func (c *Client) Exited() bool {
 	if c.waited == nil {

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ghostline/ghostline/lsp/lspbench"
+	"github.com/ghostline/ghostline/lsp/lsptest"
+)
+
+func init() {
+	benchGroup.add(command{
+		name:    "typing",
+		summary: "the cost of typing: `serve` over stdio on a typing replay against an instant fake model server (tabby-agent beside it with --tabby-agent)",
+		run:     runBenchTyping,
+	})
+}
+
+func runBenchTyping(ctx context.Context, args []string) error {
+	fs := newFlags("bench typing", "")
+	repo := fs.String("repo", "", "repository typed in (default: the bleve module in the Go module cache)")
+	file := fs.String("file", "index_impl.go", "Go file of --repo typed into")
+	keys := fs.Int("keystrokes", 147, "keystrokes typed")
+	pauses := fs.Int("pauses", 20, "pauses of 600-700 ms while typing, besides the end of typing")
+	runs := fs.Int("runs", 2, "runs per server (alternating between servers)")
+	seed := fs.Uint64("seed", 1, "random seed of the typing rhythm")
+	cpuprofile := fs.String("cpuprofile", "", "write ghostline's CPU profile of the last run (start and typing) to `FILE`")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if _, err := setupLogging("", "warn"); err != nil {
+		return err
+	}
+	if *repo == "" {
+		out, err := exec.CommandContext(ctx, "go", "env", "GOMODCACHE").Output()
+		if err != nil {
+			return fmt.Errorf("%w: no --repo and no go toolchain to find the module cache: %v", errUsage, err)
+		}
+		*repo = filepath.Join(strings.TrimSpace(string(out)), "github.com", "blevesearch", "bleve", "v2@v2.6.3")
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	o := lspbench.TypingOptions{
+		Repo: *repo, File: *file, Keystrokes: *keys, Pauses: *pauses, Seed: *seed,
+		MinGap: 60 * time.Millisecond, MaxGap: 150 * time.Millisecond, Pause: 650 * time.Millisecond,
+	}
+	var results []lspbench.TypingResult
+	for run := range *runs {
+		home, err := os.MkdirTemp("", "ghostline-bench-typing-")
+		if err != nil {
+			return err
+		}
+		ol := lsptest.NewOllama()
+		srv := lspbench.Ghostline(bin, home, ol)
+		if *cpuprofile != "" && run == *runs-1 {
+			srv.Args = append(srv.Args, "--cpuprofile", *cpuprofile)
+		}
+		r, err := lspbench.Typing(ctx, srv, o)
+		ol.Close()
+		os.RemoveAll(home)
+		if err != nil {
+			return fmt.Errorf("%s run %d: %w", srv.Name, run+1, err)
+		}
+		results = append(results, r)
+	}
+	fmt.Printf("typing replay: %d keystrokes %s-%s apart, %d pauses of %s±50ms (the last at the end), into %s of %s; instant fake model server\n",
+		*keys, o.MinGap, o.MaxGap, *pauses+1, o.Pause, *file, *repo)
+	printTyping(results)
+	return nil
+}
+
+// printTyping prints one column per run.
+func printTyping(rs []lspbench.TypingResult) {
+	row := func(name string, f func(r lspbench.TypingResult) string) {
+		fmt.Printf("  %-34s", name)
+		for _, r := range rs {
+			fmt.Printf(" %-22s", f(r))
+		}
+		fmt.Println()
+	}
+	row("", func(r lspbench.TypingResult) string { return r.Server })
+	row("pause to answer p50 / p90", func(r lspbench.TypingResult) string {
+		return fmt.Sprintf("%d / %d ms", r.PauseQuantile(0.5).Milliseconds(), r.PauseQuantile(0.9).Milliseconds())
+	})
+	row("pauses answered", func(r lspbench.TypingResult) string { return fmt.Sprintf("%d of %d", r.Answered, r.Pauses) })
+	row("backend calls per keystroke", func(r lspbench.TypingResult) string {
+		return fmt.Sprintf("%.3f (%d)", r.CallsPerKeystroke(), r.BackendCalls)
+	})
+	row("CPU while typing (net of idle)", func(r lspbench.TypingResult) string {
+		return fmt.Sprintf("%.2f s", r.TypingCPU.Seconds())
+	})
+	row("CPU per keystroke", func(r lspbench.TypingResult) string {
+		return fmt.Sprintf("%.1f ms", float64(r.CPUPerKeystroke().Microseconds())/1000)
+	})
+	row("CPU idle", func(r lspbench.TypingResult) string {
+		return fmt.Sprintf("%.1f ms/s", float64(r.IdleCPUPerSec.Microseconds())/1000)
+	})
+	row("CPU at start (indexing included)", func(r lspbench.TypingResult) string {
+		return fmt.Sprintf("%.2f s in %.1f s", r.StartCPU.Seconds(), r.StartWall.Seconds())
+	})
+	row("peak RSS", func(r lspbench.TypingResult) string { return fmt.Sprintf("%d MiB", r.PeakRSS>>20) })
+}
