@@ -210,20 +210,22 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	if err != nil {
 		return fail(err)
 	}
-	gen := base
-	gen.SuggestionChars = len(mr.Text)
-	gen.Model = mr.Model
-	p.record(withKind(gen, telemetry.KindGenerated))
 
 	t0 = time.Now()
 	text := postprocess.Clean(mr.Text, req.Text[:req.Offset], req.Text[req.Offset:], postprocess.Options{SingleLine: singleLine})
 	stage("postprocess", t0)
-	base.SuggestionChars = len(text)
-	base.SuggestionLines = strings.Count(text, "\n") + 1
 	if text == "" {
+		// Nothing worth inserting: this request's one generated event ends it.
 		res.Outcome = OutcomeEmpty
+		base.SuggestionChars, base.SuggestionLines = 0, 1
 		return finish(telemetry.KindGenerated)
 	}
+	gen := base
+	gen.SuggestionChars = len(mr.Text)
+	gen.Model = mr.Model
+	p.record(withKind(gen, telemetry.KindGenerated))
+	base.SuggestionChars = len(text)
+	base.SuggestionLines = strings.Count(text, "\n") + 1
 	p.hashText(&base, prompt.Prefix+prompt.Suffix, text, s)
 
 	if gated {

@@ -94,7 +94,7 @@ func TestOutcomes(t *testing.T) {
 		{"invoked is never hidden", &fakeModel{text: "a + b"}, gate{false, false}, true, OutcomeShown, 1,
 			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated, telemetry.KindShown}},
 		{"whitespace only is empty", &fakeModel{text: "  \n\t"}, nil, false, OutcomeEmpty, 1,
-			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated, telemetry.KindGenerated}},
+			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindGenerated}},
 		{"model error", &fakeModel{err: fmt.Errorf("x: %w", model.ErrBadResponse)}, nil, false, OutcomeError, 1,
 			[]telemetry.Kind{telemetry.KindRequested, telemetry.KindError}},
 	}
