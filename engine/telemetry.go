@@ -87,7 +87,7 @@ func (e *Engine) startUpload(st *telemetry.Store, c config.Telemetry) {
 	opt, ok, err := upload.FromSettings(c)
 	if err == nil && ok {
 		var u *upload.Uploader
-		if u, err = upload.New(st, opt); err == nil {
+		if u, err = upload.New(e.ctx, st, opt); err == nil {
 			e.wg.Add(1)
 			go func() {
 				defer e.wg.Done()

@@ -289,6 +289,15 @@ func (s *Store) ReadAfter(ctx context.Context, cursor int64, limit int) ([]Event
 	return out, cursor, nil
 }
 
+// LastCursor returns the cursor of the newest stored event (0: none).
+func (s *Store) LastCursor(ctx context.Context) (int64, error) {
+	var last int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&last); err != nil {
+		return 0, fmt.Errorf("read telemetry events: %w", err)
+	}
+	return last, nil
+}
+
 // GetState returns a persisted value ("" when unset).
 func (s *Store) GetState(ctx context.Context, key string) (string, error) {
 	var v string

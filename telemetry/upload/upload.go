@@ -25,6 +25,8 @@ type Source interface {
 	// ReadAfter returns up to limit events stored after cursor, oldest
 	// first, and the cursor of the last one returned.
 	ReadAfter(ctx context.Context, cursor int64, limit int) ([]telemetry.Event, int64, error)
+	// LastCursor returns the cursor of the newest stored event (0: none).
+	LastCursor(ctx context.Context) (int64, error)
 	// GetState returns a persisted value ("" when unset); SetState stores one.
 	GetState(ctx context.Context, key string) (string, error)
 	SetState(ctx context.Context, key, value string) error
@@ -81,8 +83,10 @@ type collectorConfig struct {
 // cfgRefresh is how often the collector's config is re-read.
 const cfgRefresh = 10 * time.Minute
 
-// New returns an uploader; Run starts it.
-func New(src Source, opt Options) (*Uploader, error) {
+// New returns an uploader; Run starts it. The first uploader for a
+// collector URL is the user's opt-in: it starts after the events already
+// stored, so only what is recorded from then on leaves the machine.
+func New(ctx context.Context, src Source, opt Options) (*Uploader, error) {
 	if !strings.HasPrefix(opt.URL, "http://") && !strings.HasPrefix(opt.URL, "https://") {
 		return nil, fmt.Errorf("telemetry.collector %q: want an http:// or https:// URL", opt.URL)
 	}
@@ -102,7 +106,31 @@ func New(src Source, opt Options) (*Uploader, error) {
 	if opt.Client == nil {
 		opt.Client = &http.Client{Timeout: 30 * time.Second}
 	}
-	return &Uploader{src: src, opt: opt, key: "upload.cursor " + opt.URL, wake: make(chan struct{}, 1)}, nil
+	u := &Uploader{src: src, opt: opt, key: "upload.cursor " + opt.URL, wake: make(chan struct{}, 1)}
+	if err := u.optIn(ctx); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// optIn sets this collector's cursor to the newest stored event unless it
+// has one (an earlier run opted in already).
+func (u *Uploader) optIn(ctx context.Context) error {
+	cur, err := u.src.GetState(ctx, u.key)
+	if err != nil {
+		return fmt.Errorf("read upload cursor: %w", err)
+	}
+	if cur != "" {
+		return nil
+	}
+	last, err := u.src.LastCursor(ctx)
+	if err != nil {
+		return fmt.Errorf("read local telemetry: %w", err)
+	}
+	if err := u.src.SetState(ctx, u.key, strconv.FormatInt(last, 10)); err != nil {
+		return fmt.Errorf("save upload cursor: %w", err)
+	}
+	return nil
 }
 
 // Notify asks for an upload soon (new events were stored); it never blocks.

@@ -44,6 +44,12 @@ func (m *memSource) ReadAfter(_ context.Context, cursor int64, limit int) ([]tel
 	return append([]telemetry.Event(nil), m.events[cursor:end]...), int64(end), nil
 }
 
+func (m *memSource) LastCursor(context.Context) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return int64(len(m.events)), nil
+}
+
 func (m *memSource) GetState(_ context.Context, k string) (string, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -120,7 +126,7 @@ func TestSurvivesCollectorRestart(t *testing.T) {
 	}
 	src := &memSource{}
 	flaky := &flakyTransport{every: 7}
-	up, err := New(src, Options{URL: "http://" + c.addr, Token: tok, Interval: 10 * time.Millisecond, Batch: 40,
+	up, err := New(context.Background(), src, Options{URL: "http://" + c.addr, Token: tok, Interval: 10 * time.Millisecond, Batch: 40,
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond, Client: &http.Client{Transport: flaky, Timeout: 5 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
@@ -205,8 +211,8 @@ func TestTextOnlyWhenBothAllow(t *testing.T) {
 			w.Write([]byte(`{"accepted":1}`))
 		}))
 		src := &memSource{}
+		up, _ := New(context.Background(), src, Options{URL: srv.URL, Token: "t", StoreText: tc.storeText})
 		src.add(telemetry.Event{ID: "1", Kind: telemetry.KindShown, Time: time.Now(), PromptText: "p", SuggestionText: "s", PromptHash: "h"})
-		up, _ := New(src, Options{URL: srv.URL, Token: "t", StoreText: tc.storeText})
 		if n, err := up.Flush(context.Background()); err != nil || n != 1 {
 			t.Fatalf("flush: %d %v", n, err)
 		}
@@ -231,20 +237,21 @@ func TestInvalidEventsSkippedAndAuthErrorsKept(t *testing.T) {
 	defer srv.Close()
 	tok, _, _ := st.AddToken(context.Background(), "alice", "core", collector.RoleMember)
 	src := &memSource{}
+	ctx := context.Background()
+	bad, _ := New(ctx, src, Options{URL: srv.URL, Token: tok + "x"})
+	up, _ := New(ctx, src, Options{URL: srv.URL, Token: tok})
 	now := time.Now().UTC()
 	src.add(telemetry.Event{ID: "a", Kind: telemetry.KindShown, Time: now},
 		telemetry.Event{ID: "b", Kind: "teleported", Time: now},
 		telemetry.Event{ID: "c", Kind: telemetry.KindAccepted, Time: now})
 
-	bad, _ := New(src, Options{URL: srv.URL, Token: tok + "x"})
-	if _, err := bad.Flush(context.Background()); err == nil {
+	if _, err := bad.Flush(ctx); err == nil {
 		t.Fatal("a wrong token uploaded")
 	}
-	if c, _ := src.GetState(context.Background(), bad.key); c != "" {
+	if c, _ := src.GetState(ctx, bad.key); c != "0" {
 		t.Fatalf("cursor moved to %q after a refused token", c)
 	}
-	up, _ := New(src, Options{URL: srv.URL, Token: tok})
-	if n, err := up.Flush(context.Background()); err != nil || n != 2 {
+	if n, err := up.Flush(ctx); err != nil || n != 2 {
 		t.Fatalf("flush: %d %v; want the 2 valid events", n, err)
 	}
 	r, _ := st.Report(context.Background(), collector.Filter{From: "2020-01-01", To: "2100-01-01"})
@@ -253,6 +260,43 @@ func TestInvalidEventsSkippedAndAuthErrorsKept(t *testing.T) {
 	}
 	if c, _ := src.GetState(context.Background(), up.key); c != "3" {
 		t.Errorf("cursor %q, want 3", c)
+	}
+}
+
+// Only events recorded after the collector was set leave the machine; an
+// uploader started again later (a restart) keeps its place.
+func TestUploadsOnlyAfterOptIn(t *testing.T) {
+	st, err := collector.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := httptest.NewServer(collector.NewServer(st, collector.Options{}))
+	defer srv.Close()
+	tok, _, _ := st.AddToken(context.Background(), "alice", "core", collector.RoleMember)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	src := &memSource{}
+	src.add(telemetry.Event{ID: "before1", Kind: telemetry.KindShown, Time: now}, telemetry.Event{ID: "before2", Kind: telemetry.KindShown, Time: now})
+	up, err := New(ctx, src, Options{URL: srv.URL, Token: tok})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.add(telemetry.Event{ID: "after1", Kind: telemetry.KindAccepted, Time: now})
+	if n, err := up.Flush(ctx); err != nil || n != 1 {
+		t.Fatalf("first flush: %d %v; want only the 1 event after opting in", n, err)
+	}
+	src.add(telemetry.Event{ID: "after2", Kind: telemetry.KindRejected, Time: now})
+	again, err := New(ctx, src, Options{URL: srv.URL, Token: tok})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := again.Flush(ctx); err != nil || n != 1 {
+		t.Fatalf("after a restart: %d %v; want the 1 event recorded meanwhile", n, err)
+	}
+	r, _ := st.Report(ctx, collector.Filter{From: "2020-01-01", To: "2100-01-01"})
+	if r.Total.Shown != 0 || r.Total.Accepted != 1 || r.Total.Rejected != 1 {
+		t.Errorf("collector has %+v; want only the accept and the reject", r.Total)
 	}
 }
 
