@@ -96,13 +96,15 @@ type fileEntry struct {
 
 // Stats describes the last indexing pass.
 type Stats struct {
-	Files      int           // files in the index
-	Indexed    int           // files (re-)read and indexed by the pass
-	Chunks     int           // chunks written by the pass
-	Bytes      int64         // bytes of source indexed by the pass
-	Duration   time.Duration // of the pass
-	IndexBytes int64         // size of the index directory on disk
-	Writer     bool          // false while another process holds the index
+	Files       int           // files in the index
+	TotalChunks int           // chunks (snippets and skeletons) in the index
+	TotalBytes  int64         // bytes of source in the index
+	Indexed     int           // files (re-)read and indexed by the pass
+	Chunks      int           // chunks written by the pass
+	Bytes       int64         // bytes of source indexed by the pass
+	Duration    time.Duration // of the pass
+	IndexBytes  int64         // size of the index directory on disk
+	Writer      bool          // false while another process holds the index
 }
 
 // Batches hold about this many documents.
@@ -187,6 +189,15 @@ func (x *Index) Stats() Stats {
 	defer x.mu.Unlock()
 	s := x.stats
 	s.Files = len(x.files)
+	for _, e := range x.files {
+		s.TotalChunks += e.snippets
+		if e.skeleton {
+			s.TotalChunks++
+		}
+		s.TotalBytes += e.size
+	}
+	// Measured after Close, the size is what stays on disk (an open index
+	// holds transient files).
 	s.IndexBytes = dirSize(x.dir)
 	return s
 }

@@ -41,18 +41,22 @@ func runIndex(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer x.Close()
 	if err := x.Wait(ctx); err != nil {
+		x.Close()
 		return err
 	}
-	st := x.Stats()
-	if !st.Writer {
+	writer := x.Stats().Writer
+	if err := x.Close(); err != nil {
+		return err
+	}
+	if !writer {
 		return fmt.Errorf("the index of %s could not be opened (see the log above)", x.Root())
 	}
+	st := x.Stats()
 	idxDir, _ := retrieval.Dir(x.Root(), s.Retrieval)
-	fmt.Printf("files     %d (%d read and indexed now)\n", st.Files, st.Indexed)
-	fmt.Printf("chunks    %d\n", st.Chunks)
-	fmt.Printf("bytes     %d\n", st.Bytes)
+	fmt.Printf("files     %d in the index, %d read and indexed now\n", st.Files, st.Indexed)
+	fmt.Printf("chunks    %d in the index, %d written now\n", st.TotalChunks, st.Chunks)
+	fmt.Printf("bytes     %d of source in the index, %d read now\n", st.TotalBytes, st.Bytes)
 	fmt.Printf("seconds   %.1f\n", time.Since(t0).Seconds())
 	fmt.Printf("index     %s (%.1f MB)\n", idxDir, float64(st.IndexBytes)/1e6)
 	return nil
