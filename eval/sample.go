@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/retrieval"
 )
 
@@ -75,7 +76,7 @@ func Draw(files []retrieval.File, n int, seed uint64) ([]Sample, error) {
 		line := strings.TrimRight(lines[li], "\r\n")
 		indent := len(line) - len(strings.TrimLeft(line, " \t"))
 		code := strings.TrimRight(line[indent:], " \t")
-		if code == "" || isComment(f.Language, code) {
+		if code == "" || lang.Get(f.Language).IsCommentLine(code) {
 			continue
 		}
 		col := indent
@@ -109,19 +110,6 @@ func Draw(files []retrieval.File, n int, seed uint64) ([]Sample, error) {
 		return nil, fmt.Errorf("only %d usable cursors found for %d samples", len(out), n)
 	}
 	return out, nil
-}
-
-func isComment(lang, code string) bool {
-	markers := []string{"//", "/*", "*"}
-	if lang == "python" || lang == "ruby" || lang == "shellscript" {
-		markers = []string{"#", `"""`, "'''"}
-	}
-	for _, p := range markers {
-		if strings.HasPrefix(code, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // EditSimilarity is 1 - Levenshtein(a, b) / max(len(a), len(b)), in runes;

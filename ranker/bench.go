@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // BenchCase is one request for MeasureLatency: a cursor at the end of a
@@ -22,7 +24,7 @@ type BenchCase struct {
 // BenchCases builds up to n cases from the source files under root with
 // extension ext (".go", ".py"), one cursor per file, half-way down.
 func BenchCases(ctx context.Context, root, ext string, n int) ([]BenchCase, error) {
-	lang := map[string]string{".go": "go", ".py": "python", ".js": "javascript", ".ts": "typescript", ".rs": "rust", ".c": "c", ".java": "java"}[ext]
+	language := lang.Of("x" + ext)
 	var out []BenchCase
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if ctx.Err() != nil || len(out) >= n {
@@ -47,7 +49,7 @@ func BenchCases(ctx context.Context, root, ext string, n int) ([]BenchCase, erro
 		next, _, _ := strings.Cut(text[off+1:], "\n")
 		now := time.Now()
 		out = append(out, BenchCase{
-			Context: Context{Language: lang, Prefix: text[:off], Suffix: text[off:], Now: now,
+			Context: Context{Language: language, Prefix: text[:off], Suffix: text[off:], Now: now,
 				SinceKeystroke: 120 * time.Millisecond, TypingSpeed: 5, SinceShown: 3 * time.Second, SinceDecision: 8 * time.Second,
 				RecentAcceptRate: 0.35, LastDecision: 0, LastRejected: strings.TrimSpace(next)},
 			Suggestion: Suggestion{Text: "\n" + next, Confidence: -0.3, HasConfidence: true, Prompt: text[max(0, off-8000):off]},

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // The feature vector. Gate 1 sees the first NumGate1 features (context
@@ -121,7 +123,8 @@ func Extract(c *Context, s *Suggestion, dst []float64) {
 	}
 	dst[fCharPrev+prevCharClass(c.Prefix)] = 1
 	dst[fCharTrim+prevCharClass(strings.TrimRight(c.Prefix, " \t\r\n"))] = 1
-	inComment, inString := lexState(c.Language, tail(c.Prefix, prefixWindow))
+	at := lang.Get(c.Language).At(tail(c.Prefix, prefixWindow))
+	inComment, inString := at == lang.Comment, at == lang.String
 
 	v := dst[fScalars:]
 	v[0] = log1p(float64(offset))
@@ -185,7 +188,7 @@ func extractSuggestion(c *Context, s *Suggestion, line string, v []float64) {
 	if c.LastRejected != "" {
 		v[10] = bigramDice(head(text, simWindow), head(c.LastRejected, simWindow))
 	}
-	v[11] = b2f(isCommentLine(c.Language, firstNonBlankLine(text)))
+	v[11] = b2f(lang.Get(c.Language).IsCommentLine(firstNonBlankLine(text)))
 }
 
 // FeatureMap names the first n values of v.
@@ -197,24 +200,16 @@ func FeatureMap(v []float64, n int) map[string]float64 {
 	return m
 }
 
-func langIndex(lang string) int {
-	switch lang {
-	case "python":
-		return 0
-	case "go":
-		return 1
-	case "javascript", "javascriptreact":
-		return 2
-	case "typescript", "typescriptreact":
-		return 3
-	case "java":
-		return 4
-	case "rust":
-		return 5
-	case "c", "cpp":
-		return 6
+// langIndex is the position of a language in languages, by family.
+func langIndex(id string) int {
+	fam := lang.Get(id).Family
+	if fam == "cpp" {
+		fam = "c"
 	}
-	return 7
+	if i := slices.Index(languages, fam); i >= 0 {
+		return i
+	}
+	return len(languages) - 1
 }
 
 func prevCharClass(s string) int {
@@ -250,63 +245,6 @@ func charClass(b byte) int {
 		return clsQuote
 	}
 	return clsOther
-}
-
-// hashComment lists languages whose line comments start with '#'; the
-// others are treated as C-like (// and /* */).
-func hashComment(lang string) bool {
-	switch lang {
-	case "python", "ruby", "shellscript", "perl", "r", "yaml", "toml", "makefile", "dockerfile", "elixir", "julia", "powershell", "coffeescript":
-		return true
-	}
-	return false
-}
-
-// lexState reports whether the end of src is inside a comment or a string.
-// src is a bounded window of the prefix. Constructs that span lines (block
-// comments, Python triple-quoted strings) are judged by counting their
-// delimiters in the window; the cursor's line is then lexed exactly. Both
-// are fast enough for the request path and rarely wrong.
-func lexState(lang string, src string) (comment, str bool) {
-	hash := hashComment(lang)
-	if hash {
-		if (strings.Count(src, `"""`)+strings.Count(src, "'''"))%2 == 1 {
-			return false, true
-		}
-	} else if strings.LastIndex(src, "/*") > strings.LastIndex(src, "*/") {
-		return true, false
-	}
-	line := src[strings.LastIndexByte(src, '\n')+1:]
-	var quote byte
-	for i := 0; i < len(line); i++ {
-		b := line[i]
-		switch {
-		case quote != 0:
-			if b == '\\' {
-				i++
-			} else if b == quote {
-				quote = 0
-			}
-		case hash && b == '#', !hash && b == '/' && i+1 < len(line) && line[i+1] == '/':
-			return true, false
-		case !hash && b == '/' && i+1 < len(line) && line[i+1] == '*':
-			if end := strings.Index(line[i+2:], "*/"); end >= 0 {
-				i += end + 3
-				continue
-			}
-			return true, false
-		case b == '"' || b == '\'' || b == '`':
-			quote = b
-		}
-	}
-	return false, quote != 0
-}
-
-func isCommentLine(lang, line string) bool {
-	if hashComment(lang) {
-		return strings.HasPrefix(line, "#") || strings.HasPrefix(line, `"""`) || strings.HasPrefix(line, "'''")
-	}
-	return strings.HasPrefix(line, "//") || strings.HasPrefix(line, "/*") || strings.HasPrefix(line, "* ")
 }
 
 func firstNonBlankLine(s string) string {

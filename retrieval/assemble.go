@@ -17,6 +17,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // Sources selects what Assemble retrieves; the zero value is everything.
@@ -97,9 +99,9 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 // from another, so that neither kind crowds the other out of its hits.
 func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources) ([]Part, error) {
 	rel, _ := x.rel(q.Path)
-	lang := q.Language
-	if lang == "" {
-		lang = LanguageOf(q.Path)
+	language := q.Language
+	if language == "" {
+		language = lang.Of(q.Path)
 	}
 	df, err := docFreq(ctx, bi, &x.df)
 	if err != nil {
@@ -107,8 +109,8 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 	}
 	defer df.close()
 	// Imports sit at the top: looking further costs time, not recall.
-	mods := imports(lang, rel, q.Text[:min(len(q.Text), importsHead)])
-	t := x.queryTerms(lang, q, df, mods)
+	mods := imports(language, rel, q.Text[:min(len(q.Text), importsHead)])
+	t := x.queryTerms(language, q, df, mods)
 	// With no telling identifiers (the top of a file) the directory clause
 	// alone still finds the neighbouring files.
 	if len(t.ids) == 0 && rel == "" {
@@ -214,11 +216,11 @@ type terms struct {
 // queryTerms picks the query's terms from the identifiers around the
 // cursor: the lines before it (the nearer, the heavier), the whole current
 // line, heaviest, and the names of the modules the current file imports.
-func (x *Index) queryTerms(lang string, q Query, df *freqs, mods []string) terms {
+func (x *Index) queryTerms(language string, q Query, df *freqs, mods []string) terms {
 	weights := map[string]float64{}
 	var order []string
 	add := func(text string, w float64) {
-		for _, id := range Identifiers(lang, text) {
+		for _, id := range Identifiers(language, text) {
 			if _, ok := weights[id]; !ok {
 				order = append(order, id)
 			}
@@ -446,8 +448,7 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 	room := budget - EstimateTokens(suffix)
 	ctxBudget := max(room-EstimateTokens(prefix), int(float64(room)*share))
 	ctxBudget = min(ctxBudget, room)
-	open, close := commentPrefix(q.Language)
-	header := func(p string) string { return open + p + close + "\n" }
+	header := func(p string) string { return lang.Get(q.Language).Comment(p) + "\n" }
 
 	var skels, snips []Part
 	used := 0
@@ -463,7 +464,7 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 		text := withNewline(c.Text)
 		if EstimateTokens(text) > left {
 			// Declarations carry more than doc comments: drop those first.
-			text = withNewline(fitHead(dropComments(text), left))
+			text = withNewline(fitHead(dropComments(lang.Get(lang.Of(c.Path)), text), left))
 		}
 		if strings.TrimSpace(text) == "" {
 			continue
@@ -527,16 +528,29 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 // given to retrieved context when the prefix would fill it.
 const DefaultContextShare = 0.5
 
-// dropComments removes whole-line comments from a skeleton.
-func dropComments(s string) string {
+// dropComments removes the lines of a skeleton in language l that hold
+// comments or strings (Python's docstrings) and no code.
+func dropComments(l *lang.Language, s string) string {
 	var b strings.Builder
-	for _, l := range strings.SplitAfter(s, "\n") {
-		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "//") || strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "#include") ||
-			strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, `"""`) {
-			continue
+	line, code, other := 0, false, false // the current line's start; what it holds
+	l.Scan(s, lang.State{}, func(sp lang.Span) {
+		for i := sp.Start; i < sp.End; i++ {
+			switch {
+			case s[i] == '\n':
+				if code || !other {
+					b.WriteString(s[line : i+1])
+				}
+				line, code, other = i+1, false, false
+			case s[i] == ' ' || s[i] == '\t' || s[i] == '\r':
+			case sp.Class == lang.Code:
+				code = true
+			default:
+				other = true
+			}
 		}
-		b.WriteString(l)
+	})
+	if code || !other {
+		b.WriteString(s[line:])
 	}
 	return b.String()
 }

@@ -7,32 +7,41 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
-// Import patterns of the languages without an exact parser here; each has
-// one group: the imported module.
+// Import patterns of the language families (lang.Language.Family) without
+// an exact parser here; each has one group: the imported module.
 var importPatterns = map[string][]*regexp.Regexp{
 	"python": {
 		regexp.MustCompile(`(?m)^\s*import\s+([\w.]+)`),
 		regexp.MustCompile(`(?m)^\s*from\s+(\.*[\w.]*)\s+import`),
 	},
-	"javascript": {
+	"javascript": jsImports,
+	"typescript": jsImports,
+	"java":       {regexp.MustCompile(`(?m)^\s*import\s+(?:static\s+)?([\w.]+?)(?:\.\*)?\s*;`)},
+	"kotlin":     {regexp.MustCompile(`(?m)^\s*import\s+([\w.]+)`)},
+	"rust":       {regexp.MustCompile(`(?m)^\s*(?:pub\s+)?use\s+([\w:]+)`), regexp.MustCompile(`(?m)^\s*mod\s+(\w+)\s*;`)},
+	"c":          cIncludes,
+	"cpp":        cIncludes,
+}
+
+var (
+	jsImports = []*regexp.Regexp{
 		regexp.MustCompile(`(?m)(?:from|import)\s+['"]([^'"]+)['"]`),
 		regexp.MustCompile(`require\(\s*['"]([^'"]+)['"]\s*\)`),
-	},
-	"java":   {regexp.MustCompile(`(?m)^\s*import\s+(?:static\s+)?([\w.]+?)(?:\.\*)?\s*;`)},
-	"kotlin": {regexp.MustCompile(`(?m)^\s*import\s+([\w.]+)`)},
-	"rust":   {regexp.MustCompile(`(?m)^\s*(?:pub\s+)?use\s+([\w:]+)`), regexp.MustCompile(`(?m)^\s*mod\s+(\w+)\s*;`)},
-	"cpp":    {regexp.MustCompile(`(?m)^\s*#\s*include\s+"([^"]+)"`)},
-}
+	}
+	cIncludes = []*regexp.Regexp{regexp.MustCompile(`(?m)^\s*#\s*include\s+"([^"]+)"`)}
+)
 
 // imports returns the modules the file at rel imports, as slash paths
 // without extensions, resolved against rel's directory where the language
 // imports relatively ("./util" in TypeScript, "from . import x" in Python).
-func imports(lang, rel, text string) []string {
+func imports(language, rel, text string) []string {
 	dir := path.Dir(rel)
 	var out []string
-	if lang == "go" {
+	if language == "go" {
 		f, err := parser.ParseFile(token.NewFileSet(), "", text, parser.ImportsOnly)
 		if f == nil {
 			return nil
@@ -45,10 +54,7 @@ func imports(lang, rel, text string) []string {
 		}
 		return out
 	}
-	set := keywordSet(lang)
-	if lang == "kotlin" {
-		set = "kotlin"
-	}
+	set := lang.Get(language).Family
 	for _, re := range importPatterns[set] {
 		for _, m := range re.FindAllStringSubmatch(text, -1) {
 			if p := modulePath(set, dir, m[1]); p != "" {
@@ -73,7 +79,7 @@ func modulePath(set, dir, m string) string {
 			base = path.Dir(base)
 		}
 		return path.Join(base, p)
-	case "javascript":
+	case "javascript", "typescript":
 		p := strings.TrimSuffix(m, path.Ext(m))
 		if strings.HasPrefix(m, ".") {
 			return path.Join(dir, p)
@@ -87,7 +93,7 @@ func modulePath(set, dir, m string) string {
 			p = strings.TrimPrefix(p, pre)
 		}
 		return strings.TrimSuffix(p, "/")
-	case "cpp":
+	case "c", "cpp":
 		return strings.TrimSuffix(m, path.Ext(m))
 	}
 	return ""

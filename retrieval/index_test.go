@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/config"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // copyRepo copies testdata/repo into a temporary directory.
@@ -65,7 +67,7 @@ func cursor(t *testing.T, root, rel, marker string) Query {
 	if i < 0 {
 		t.Fatalf("%s has no %q", rel, marker)
 	}
-	return Query{Path: filepath.Join(root, rel), Language: LanguageOf(rel), Text: string(b), Offset: i + len(marker), Budget: 400}
+	return Query{Path: filepath.Join(root, rel), Language: lang.Of(rel), Text: string(b), Offset: i + len(marker), Budget: 400}
 }
 
 func TestAssemble(t *testing.T) {

@@ -15,13 +15,15 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // File is one indexable file found by Walk.
 type File struct {
 	Path     string // relative to the walked root, slash-separated
 	Abs      string // absolute path on disk
-	Language string // LSP language id (LanguageOf); never empty
+	Language string // LSP language id (lang.Of); never empty
 	Size     int64
 	ModTime  time.Time
 }
@@ -107,8 +109,8 @@ func check(root, rel string) (File, bool) {
 	if skipPath(rel) {
 		return File{}, false
 	}
-	lang := LanguageOf(rel)
-	if lang == "" {
+	language := lang.Of(rel)
+	if language == "" {
 		return File{}, false
 	}
 	abs := filepath.Join(root, filepath.FromSlash(rel))
@@ -124,7 +126,7 @@ func check(root, rel string) (File, bool) {
 	if !textual(head) || generated(head) {
 		return File{}, false
 	}
-	return File{Path: rel, Abs: abs, Language: lang, Size: fi.Size(), ModTime: fi.ModTime()}, true
+	return File{Path: rel, Abs: abs, Language: language, Size: fi.Size(), ModTime: fi.ModTime()}, true
 }
 
 func readHead(abs string) ([]byte, error) {

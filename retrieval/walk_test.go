@@ -155,17 +155,6 @@ func TestIsSecret(t *testing.T) {
 	}
 }
 
-func TestLanguageOf(t *testing.T) {
-	for p, want := range map[string]string{
-		"a/b.go": "go", "x.py": "python", "c.TSX": "typescriptreact", "Makefile": "makefile",
-		"lib.rs": "rust", "x.h": "c", "y.hpp": "cpp", "README": "", "z.unknown": "",
-	} {
-		if got := LanguageOf(p); got != want {
-			t.Errorf("LanguageOf(%q) = %q, want %q", p, got, want)
-		}
-	}
-}
-
 func TestGlobMatch(t *testing.T) {
 	for _, tc := range []struct {
 		pat, name string

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // Update tells the index the editor's text of the file at path (absolute,
@@ -80,13 +82,13 @@ func (x *Index) reindexText(ctx context.Context, rel string, src []byte) error {
 	x.mu.Lock()
 	_, known := x.files[rel]
 	x.mu.Unlock()
-	lang := LanguageOf(rel)
+	language := lang.Of(rel)
 	if !known {
 		if _, ok := Check(ctx, x.root, rel); !ok {
 			return nil
 		}
 	}
-	if lang == "" || len(src) > MaxFileSize || !textual(src[:min(len(src), sniffSize)]) {
+	if language == "" || len(src) > MaxFileSize || !textual(src[:min(len(src), sniffSize)]) {
 		return nil
 	}
 	if x.opts.OnFile != nil {
@@ -99,7 +101,7 @@ func (x *Index) reindexText(ctx context.Context, rel string, src []byte) error {
 	// mtime 0: the content did not come from disk, so the next start
 	// compares hashes rather than trusting size and mtime.
 	w.edit = true
-	w.add(rel, lang, src, int64(len(src)), 0)
+	w.add(rel, language, src, int64(len(src)), 0)
 	return w.flush()
 }
 

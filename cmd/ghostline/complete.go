@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/engine"
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/pipeline"
-	"github.com/ghostline/ghostline/retrieval"
 )
 
 func init() {
@@ -60,7 +60,7 @@ func runComplete(ctx context.Context, args []string) error {
 	}
 	ready := time.Since(t0)
 	res := eng.Complete(ctx, pipeline.Request{
-		Path: cur.path, Language: retrieval.LanguageOf(cur.path), Text: cur.text, Offset: cur.offset, Invoked: true,
+		Path: cur.path, Language: lang.Of(cur.path), Text: cur.text, Offset: cur.offset, Invoked: true,
 	})
 	if *asJSON {
 		return printCompleteJSON(res, ready)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/engine"
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/retrieval"
 )
 
@@ -58,7 +59,7 @@ func runContext(ctx context.Context, args []string) error {
 		return err
 	}
 	t0 := time.Now()
-	p, err := x.Assemble(ctx, retrieval.Query{Path: cur.path, Language: retrieval.LanguageOf(cur.path),
+	p, err := x.Assemble(ctx, retrieval.Query{Path: cur.path, Language: lang.Of(cur.path),
 		Text: cur.text, Offset: cur.offset, Budget: *budget})
 	if err != nil {
 		return err

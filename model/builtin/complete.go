@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/model"
-	"github.com/ghostline/ghostline/retrieval"
 )
 
 const (
@@ -40,12 +40,12 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	lang := req.Language
-	if lang == "" {
-		lang = retrieval.LanguageOf(req.Path)
+	language := req.Language
+	if language == "" {
+		language = lang.Of(req.Path)
 	}
 	prefix := tailAtLine(req.Prefix, maxCachePrefix)
-	toks, inComment, trailingSpace := lex(prefix, lang, true)
+	toks, inComment, trailingSpace := lex(prefix, language, true)
 	if inComment || len(toks) == 0 {
 		return res, nil
 	}
@@ -59,11 +59,11 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 		}
 	}
 	suffix := req.Suffix[:min(len(req.Suffix), maxCacheSuffix)]
-	sufToks, _, _ := lex(suffix, lang, false)
+	sufToks, _, _ := lex(suffix, language, false)
 
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	s := m.newSearch(lang, toks, sufToks)
+	s := m.newSearch(language, toks, sufToks)
 	defer s.cache.release()
 	s.partial, s.needSpace = partial, trailingSpace
 	s.setIndent(prefix)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // The lexer turns source text into the model's tokens. A token is the exact
@@ -44,46 +46,16 @@ func newlineDelta(tok string) (int, bool) {
 	return 0, false
 }
 
-// syntax is what the lexer needs to know about a language.
-type syntax struct {
-	lineComment  []string // e.g. "//", "#"
-	blockComment [2]string
-	tripleQuotes bool // Python's ''' and """
-	backquote    bool // `raw` strings (Go, JavaScript templates)
-	ops          []string
-}
-
-var (
-	cLike = syntax{
-		lineComment:  []string{"//"},
-		blockComment: [2]string{"/*", "*/"},
-		backquote:    true,
-		ops: []string{"<<=", ">>=", "...", "&^=", "===", "!==", "**=", ">>>",
-			":=", "==", "!=", "<=", ">=", "&&", "||", "<-", "++", "--", "+=", "-=", "*=",
-			"/=", "%=", "&=", "|=", "^=", "<<", ">>", "->", "::", "=>", "&^", "**", "?."},
-	}
-	hashComments = syntax{
-		lineComment:  []string{"#"},
-		tripleQuotes: true,
-		ops: []string{"**=", "//=", ">>=", "<<=", "...", "->", ":=", "==", "!=", "<=", ">=",
-			"**", "//", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>", "@="},
-	}
-)
-
-func syntaxFor(lang string) *syntax {
-	switch lang {
-	case "python", "ruby", "shellscript", "sh", "bash", "perl", "r", "yaml", "toml", "makefile", "dockerfile", "cmake", "elixir", "nim":
-		return &hashComments
-	}
-	return &cLike
-}
-
 // lexer state for one text.
 type lexer struct {
-	syn *syntax
+	syn *lang.Language
 	src string
 	i   int
 	out []string
+	// spans are src's comments and strings (package lang), in order; next
+	// is the first not yet passed.
+	spans []lang.Span
+	next  int
 	// levels of the previous non-blank line, for indentation deltas.
 	prevLevel int
 	spaceUnit int // spaces per indentation level
@@ -97,10 +69,15 @@ type lexer struct {
 // the result reports whether the text ends inside a comment (then the
 // cursor is in prose and the model stays quiet) and whether it ends with
 // whitespace after a token (the next token's separating space is typed).
-func lex(src, lang string, prefix bool) (toks []string, inComment, trailingSpace bool) {
-	l := &lexer{syn: syntaxFor(lang), src: src, atLine: true, spaceUnit: detectSpaceUnit(src)}
-	inComment = l.run(prefix)
-	return l.out, inComment, l.space && l.started
+func lex(src, language string, prefix bool) (toks []string, inComment, trailingSpace bool) {
+	l := &lexer{syn: lang.Get(language), src: src, atLine: true, spaceUnit: detectSpaceUnit(src)}
+	end := l.syn.Scan(src, lang.State{}, func(s lang.Span) {
+		if s.Class != lang.Code {
+			l.spans = append(l.spans, s)
+		}
+	})
+	l.run(prefix)
+	return l.out, end.Class() == lang.Comment, l.space && l.started
 }
 
 func (l *lexer) emit(tok string) {
@@ -111,8 +88,8 @@ func (l *lexer) emit(tok string) {
 	l.started, l.space = true, false
 }
 
-// run lexes the whole text and reports whether it ended inside a comment.
-func (l *lexer) run(prefix bool) bool {
+// run lexes the whole text.
+func (l *lexer) run(prefix bool) {
 	src := l.src
 	for l.i < len(src) {
 		if l.atLine {
@@ -124,7 +101,20 @@ func (l *lexer) run(prefix bool) bool {
 			}
 		}
 		c := src[l.i]
+		for l.next < len(l.spans) && l.spans[l.next].End <= l.i {
+			l.next++
+		}
+		var span lang.Span
+		if l.next < len(l.spans) && l.spans[l.next].Start == l.i {
+			span = l.spans[l.next]
+		}
 		switch {
+		case span.Class == lang.Comment:
+			l.i = span.End
+			l.space = true
+		case span.Class == lang.String:
+			l.emitString(src[span.Start:span.End])
+			l.i = span.End
 		case c == '\n':
 			l.i++
 			if l.started {
@@ -133,24 +123,6 @@ func (l *lexer) run(prefix bool) bool {
 		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
 			l.i++
 			l.space = true
-		case l.hasAny(l.syn.lineComment):
-			j := strings.IndexByte(src[l.i:], '\n')
-			if j < 0 {
-				l.i = len(src)
-				return true
-			}
-			l.i += j
-			l.space = true
-		case l.syn.blockComment[0] != "" && strings.HasPrefix(src[l.i:], l.syn.blockComment[0]):
-			j := strings.Index(src[l.i+2:], l.syn.blockComment[1])
-			if j < 0 {
-				l.i = len(src)
-				return true
-			}
-			l.i += 2 + j + len(l.syn.blockComment[1])
-			l.space = true
-		case c == '"' || c == '\'' || (c == '`' && l.syn.backquote):
-			l.str()
 		case c >= '0' && c <= '9' || (c == '.' && l.i+1 < len(src) && src[l.i+1] >= '0' && src[l.i+1] <= '9'):
 			j := l.i + 1
 			for j < len(src) && (isIdentByte(src[j]) || src[j] == '.' ||
@@ -172,7 +144,7 @@ func (l *lexer) run(prefix bool) bool {
 			l.i = j
 		default:
 			n := 1
-			for _, op := range l.syn.ops {
+			for _, op := range l.syn.Operators {
 				if strings.HasPrefix(src[l.i:], op) {
 					n = len(op)
 					break
@@ -188,7 +160,6 @@ func (l *lexer) run(prefix bool) bool {
 	if prefix && l.atLine {
 		l.lineStart(prefix) // the cursor starts a new line
 	}
-	return false
 }
 
 // lineStart handles indentation at the start of a line. It returns true when
@@ -223,50 +194,6 @@ func (l *lexer) lineStart(prefix bool) bool {
 	l.i = j
 	l.atLine, l.started, l.space = false, false, false
 	return false
-}
-
-func (l *lexer) hasAny(prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(l.src[l.i:], p) {
-			return true
-		}
-	}
-	return false
-}
-
-// str lexes a string or character literal. An unterminated one (the cursor
-// is inside it) runs to the end of the line.
-func (l *lexer) str() {
-	src := l.src
-	q := src[l.i]
-	if l.syn.tripleQuotes && strings.HasPrefix(src[l.i:], strings.Repeat(string(q), 3)) {
-		end := strings.Index(src[l.i+3:], strings.Repeat(string(q), 3))
-		j := len(src)
-		if end >= 0 {
-			j = l.i + 3 + end + 3
-		}
-		l.emitString(src[l.i:j])
-		l.i = j
-		return
-	}
-	j := l.i + 1
-	for j < len(src) {
-		c := src[j]
-		if c == '\\' && q != '`' {
-			j += 2
-			continue
-		}
-		if c == '\n' && q != '`' {
-			break
-		}
-		j++
-		if c == q {
-			break
-		}
-	}
-	j = min(j, len(src))
-	l.emitString(src[l.i:j])
-	l.i = j
 }
 
 func (l *lexer) emitString(s string) {

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/ghostline/ghostline/retrieval"
+	"github.com/ghostline/ghostline/lang"
 )
 
 // Options bound the model.
@@ -73,15 +73,15 @@ func (m *Model) Name() string { return "builtin" }
 
 // Learn (re)learns one file: counts from a previous version of path are
 // removed first. The language comes from the file name
-// (retrieval.LanguageOf), so each language has its own counts. Its
+// (lang.Of), so each language has its own counts. Its
 // signature fits retrieval.Options.OnFile.
 func (m *Model) Learn(path string, src []byte) {
-	lang := retrieval.LanguageOf(path)
-	toks, _, _ := lex(string(src), lang, false)
+	language := lang.Of(path)
+	toks, _, _ := lex(string(src), language, false)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.forget(path)
-	l := m.lang(lang)
+	l := m.lang(language)
 	ids := make([]uint32, len(toks))
 	var enc []byte
 	for i, t := range toks {

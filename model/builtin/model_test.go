@@ -184,6 +184,8 @@ func TestLex(t *testing.T) {
 		{"python", "def f(a):\n    return a ** 2  # sq\n", false, []string{"def", " f", "(", "a", ")", ":", "\x00n+1", "return", " a", " **", " 2"}},
 		{"go", "if x {\n\t\t", true, []string{"if", " x", " {", "\x00n+2"}},
 		{"go", "s := \"abc", true, []string{"s", " :=", " \"abc"}},
+		{"lua", "local n = #t -- size\nreturn n\n", false, []string{"local", " n", " =", " #", "t", "\x00n0", "return", " n"}},
+		{"sql", "SELECT 'a--b' -- c\n", false, []string{"SELECT", " 'a--b'"}},
 	}
 	for _, tt := range tests {
 		got, _, _ := lex(tt.src, tt.lang, tt.prefix)

@@ -2,22 +2,15 @@ package skeleton
 
 import (
 	"strings"
-	"sync"
-	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
-	tsc "github.com/tree-sitter/tree-sitter-c/bindings/go"
-	tscpp "github.com/tree-sitter/tree-sitter-cpp/bindings/go"
-	tsjava "github.com/tree-sitter/tree-sitter-java/bindings/go"
-	tsjs "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
-	tspython "github.com/tree-sitter/tree-sitter-python/bindings/go"
-	tsrust "github.com/tree-sitter/tree-sitter-rust/bindings/go"
-	tsts "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
+
+	"github.com/ghostline/ghostline/lang/grammar"
 )
 
 // spec tells the generic walker what each node kind of a grammar means.
 type spec struct {
-	grammar func() unsafe.Pointer
+	grammar string // the LSP id whose grammar (package grammar) parses it
 	// keep: emitted whole (imports, fields, type aliases, prototypes).
 	keep set
 	// signature: emitted up to their "body" field, body elided.
@@ -34,9 +27,6 @@ type spec struct {
 	braces bool
 	// comments: node kinds that are comments (for doc lines).
 	comments set
-
-	lang     *sitter.Language
-	langOnce sync.Once
 }
 
 type set map[string]bool
@@ -51,9 +41,9 @@ func kinds(ks ...string) set {
 
 var (
 	comments = kinds("comment", "line_comment", "block_comment")
-	jsSpec   = func(grammar func() unsafe.Pointer) *spec {
+	jsSpec   = func(id string) *spec {
 		return &spec{
-			grammar: grammar,
+			grammar: id,
 			keep: kinds("import_statement", "type_alias_declaration", "interface_declaration", "enum_declaration",
 				"public_field_definition", "field_definition", "method_signature", "abstract_method_signature",
 				"function_signature", "property_signature", "ambient_declaration"),
@@ -64,17 +54,17 @@ var (
 			braces:      true, comments: comments,
 		}
 	}
-	ts = jsSpec(tsts.LanguageTypescript)
-	js = jsSpec(tsjs.Language)
+	ts = jsSpec("typescript")
+	js = jsSpec("javascript")
 	c  = &spec{
-		grammar:     tsc.Language,
+		grammar:     "c",
 		keep:        kinds("preproc_include", "preproc_def", "type_definition", "declaration", "struct_specifier", "enum_specifier", "union_specifier", "field_declaration"),
 		signature:   kinds("function_definition"),
 		transparent: kinds("preproc_ifdef", "preproc_if", "preproc_else", "linkage_specification"),
 		braces:      true, comments: comments,
 	}
 	cpp = &spec{
-		grammar:     tscpp.Language,
+		grammar:     "cpp",
 		keep:        kinds("preproc_include", "preproc_def", "type_definition", "alias_declaration", "using_declaration", "declaration", "enum_specifier", "field_declaration", "access_specifier"),
 		signature:   kinds("function_definition"),
 		container:   kinds("class_specifier", "struct_specifier", "namespace_definition"),
@@ -84,7 +74,7 @@ var (
 	}
 	specs = map[string]*spec{
 		"python": {
-			grammar:     tspython.Language,
+			grammar:     "python",
 			keep:        kinds("import_statement", "import_from_statement", "future_import_statement", "decorator", "assignment"),
 			signature:   kinds("function_definition"),
 			container:   kinds("class_definition"),
@@ -94,16 +84,16 @@ var (
 		"javascript":      js,
 		"javascriptreact": js,
 		"typescript":      ts,
-		"typescriptreact": jsSpec(tsts.LanguageTSX),
+		"typescriptreact": jsSpec("typescriptreact"),
 		"java": {
-			grammar:   tsjava.Language,
+			grammar:   "java",
 			keep:      kinds("package_declaration", "import_declaration", "field_declaration", "constant_declaration", "enum_declaration"),
 			signature: kinds("method_declaration", "constructor_declaration", "compact_constructor_declaration"),
 			container: kinds("class_declaration", "interface_declaration", "record_declaration", "annotation_type_declaration"),
 			braces:    true, comments: comments,
 		},
 		"rust": {
-			grammar: tsrust.Language,
+			grammar: "rust",
 			keep: kinds("use_declaration", "extern_crate_declaration", "struct_item", "enum_item", "union_item", "type_item",
 				"const_item", "static_item", "function_signature_item", "associated_type", "macro_definition"),
 			signature: kinds("function_item"),
@@ -115,10 +105,7 @@ var (
 	}
 )
 
-func (sp *spec) language() *sitter.Language {
-	sp.langOnce.Do(func() { sp.lang = sitter.NewLanguage(sp.grammar()) })
-	return sp.lang
-}
+func (sp *spec) language() *sitter.Language { return grammar.For(sp.grammar) }
 
 // extractTree walks the syntax tree of src with the rules of sp.
 func extractTree(sp *spec, src []byte) (Result, error) {

@@ -1,0 +1,150 @@
+package lang
+
+import "strings"
+
+// Class is what a byte of source is part of.
+type Class uint8
+
+const (
+	Code Class = iota
+	Comment
+	String
+)
+
+func (c Class) String() string {
+	return [...]string{"code", "comment", "string"}[c]
+}
+
+// Span is a run of bytes [Start, End) of one class. A comment or string
+// span includes its delimiters; a line comment ends before its newline.
+type Span struct {
+	Start, End int
+	Class      Class
+}
+
+// State is where a lexer stands between two pieces of source: in code, or
+// inside a comment or string that the next piece continues. The zero State
+// is code.
+type State struct {
+	class Class
+	close string // the delimiter that ends the comment or string; "" ends at a newline
+	raw   bool
+	multi bool
+	// escaped: the piece ended on a backslash that escapes the next byte.
+	escaped bool
+}
+
+// Class is the class of the next byte if it continues what came before.
+func (s State) Class() Class { return s.class }
+
+// Scan lexes src, which continues from st (the zero State at the start of
+// a file), calls fn with each span in order, and returns the state at the
+// end of src. Spans cover src without gaps; adjacent code bytes form one
+// span. A nil fn just computes the state.
+func (l *Language) Scan(src string, st State, fn func(Span)) State {
+	start, i := 0, 0
+	emit := func(end int, c Class) {
+		if end > start && fn != nil {
+			fn(Span{start, end, c})
+		}
+		start = end
+	}
+	for i < len(src) {
+		if st.class != Code {
+			if st.escaped {
+				st.escaped, i = false, i+1
+			}
+			end, closed := st.end(src, i)
+			if i = end; i > len(src) {
+				st.escaped, i = true, len(src)
+			}
+			if !closed {
+				break
+			}
+			emit(i, st.class)
+			st = State{}
+			continue
+		}
+		next, ok := l.open(src, i)
+		if !ok {
+			i++
+			continue
+		}
+		emit(i, Code)
+		st = next.state
+		i += len(next.open)
+	}
+	emit(len(src), st.class)
+	return st
+}
+
+// end finds where the comment or string that st is inside ends in src,
+// from i: the offset after its closing delimiter (closed) or the end of
+// what was given (a newline ends a single-line one: closed, before it;
+// len(src)+1 when a backslash at the end escapes the next piece's first
+// byte).
+func (st State) end(src string, i int) (int, bool) {
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == '\n' && !st.multi:
+			return i, true
+		case c == '\\' && !st.raw && st.class == String:
+			i += 2
+		case st.close != "" && strings.HasPrefix(src[i:], st.close):
+			return i + len(st.close), true
+		default:
+			i++
+		}
+	}
+	return max(i, len(src)), false
+}
+
+type opener struct {
+	open  string
+	state State
+}
+
+// open reports whether a comment or string opens at src[i].
+func (l *Language) open(src string, i int) (opener, bool) {
+	rest := src[i:]
+	for _, b := range l.BlockComments { // before line comments: Lua's --[[ is not --
+		if strings.HasPrefix(rest, b.Open) {
+			return opener{b.Open, State{class: Comment, close: b.Close, raw: true, multi: true}}, true
+		}
+	}
+	for _, c := range l.LineComments {
+		if strings.HasPrefix(rest, c) && (!l.HashNeedsSpace || i == 0 || isBlank(src[i-1])) {
+			return opener{c, State{class: Comment, raw: true}}, true
+		}
+	}
+	for _, q := range l.Strings {
+		if !strings.HasPrefix(rest, q.Open) {
+			continue
+		}
+		st := State{class: String, close: q.Close, raw: q.Raw, multi: q.Multiline}
+		if q.MaxLen > 0 {
+			window := rest[:min(len(rest), q.MaxLen)]
+			end, closed := st.end(window, len(q.Open))
+			if !closed || end < len(q.Open)+len(q.Close) || end > len(window) || !strings.HasSuffix(window[:end], q.Close) {
+				continue
+			}
+		}
+		return opener{q.Open, st}, true
+	}
+	return opener{}, false
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// Spans returns the spans of src lexed from its start.
+func (l *Language) Spans(src string) []Span {
+	var out []Span
+	l.Scan(src, State{}, func(s Span) { out = append(out, s) })
+	return out
+}
+
+// At returns the class that text typed at the end of src would have (src
+// lexed from its start): Comment when src ends inside a comment, String
+// inside a string.
+func (l *Language) At(src string) Class { return l.Scan(src, State{}, nil).Class() }
