@@ -12,6 +12,7 @@ import (
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/ranker/offline"
 	"github.com/ghostline/ghostline/telemetry"
 	"github.com/ghostline/ghostline/telemetry/upload"
 )
@@ -120,9 +121,9 @@ func (e *Engine) retrain(st *telemetry.Store) {
 
 // retrainOnce trains and writes the user's model when the log holds at
 // least retrainStep decisions more than the current model was trained on.
-func retrainOnce(ctx context.Context, st ranker.Exporter, g *ranker.Gate) error {
-	ds, err := ranker.ReadFrom(ctx, st)
-	if errors.Is(err, ranker.ErrNoRecords) {
+func retrainOnce(ctx context.Context, st offline.Exporter, g *ranker.Gate) error {
+	ds, err := offline.ReadFrom(ctx, st)
+	if errors.Is(err, offline.ErrNoRecords) {
 		return nil
 	}
 	if err != nil {
@@ -132,11 +133,11 @@ func retrainOnce(ctx context.Context, st ranker.Exporter, g *ranker.Gate) error 
 	if m := g.UserModel(); m != nil {
 		have = m.Decisions
 	}
-	if len(ds.Examples) < max(ranker.MinExamples, have+retrainStep) {
+	if len(ds.Examples) < max(offline.MinExamples, have+retrainStep) {
 		return nil
 	}
-	m, err := ranker.Train(ds, ranker.TrainOptions{Source: "telemetry (automatic)"})
-	if errors.Is(err, ranker.ErrTooFewDecisions) {
+	m, err := offline.Train(ds, offline.TrainOptions{Source: "telemetry (automatic)"})
+	if errors.Is(err, offline.ErrTooFewDecisions) {
 		return nil // e.g. only rejections so far
 	}
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/ranker/offline"
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -54,7 +55,7 @@ func TestRetrainOnce(t *testing.T) {
 		want      int // decisions the user's model was trained on; 0: none
 	}{
 		{0, 0},
-		{ranker.MinExamples - 1, 0},
+		{offline.MinExamples - 1, 0},
 		{300, 300},
 		{300 + retrainStep - 1, 300}, // too few new ones
 		{300 + retrainStep, 300 + retrainStep},

@@ -200,6 +200,26 @@ func FeatureMap(v []float64, n int) map[string]float64 {
 	return m
 }
 
+// FeatureVector is FeatureMap's inverse for a logged map: NumFeatures
+// values, missing names 0, unknown names ignored, every value finite.
+func FeatureVector(m map[string]float64) []float64 {
+	x := make([]float64, NumFeatures)
+	for name, v := range m {
+		if j, ok := nameIndex[name]; ok {
+			x[j] = finite(v)
+		}
+	}
+	return x
+}
+
+// FeatureIndex is the position of the named feature in the vector, or -1.
+func FeatureIndex(name string) int {
+	if j, ok := nameIndex[name]; ok {
+		return j
+	}
+	return -1
+}
+
 // langIndex is the position of a language in languages, by family.
 func langIndex(id string) int {
 	fam := lang.Get(id).Family

@@ -33,11 +33,11 @@ func constModel(t *testing.T, p float64, n int, gate2Threshold float64) *Model {
 	}
 	m := *def
 	nf := NumFeatures
-	l := &Logistic{Mean: make([]float64, nf), Std: make([]float64, nf), Weights: make([]float64, nf), Bias: logit(p)}
+	l := &Logistic{Mean: make([]float64, nf), Std: make([]float64, nf), Weights: make([]float64, nf), Bias: math.Log(p / (1 - p))}
 	for i := range l.Std {
 		l.Std[i] = 1
 	}
-	m.Gate2 = GateModel{Features: FeatureNames(true), Model: "const", Logistic: l, Calibration: Platt{A: 1}, score: l}
+	m.Gate2 = GateModel{Features: FeatureNames(true), Model: "const", Logistic: l, Calibration: Platt{A: 1}}
 	m.Decisions = n
 	m.Thresholds = []Threshold{{Precision: 0.9, Gate2: gate2Threshold}}
 	return &m

@@ -23,8 +23,10 @@ type edit struct {
 	chars int
 }
 
+// SpeedWindow is how far back TypingSpeed counts edits.
+const SpeedWindow = 5 * time.Second
+
 const (
-	speedWindow  = 5 * time.Second
 	maxDecisions = 20
 	// priorAccept is CUPS's overall acceptance rate among decided suggestions
 	// (260 of 768), used until the programmer has decided enough.
@@ -39,7 +41,7 @@ func (h *History) Keystroke(at time.Time, chars int) {
 	h.lastEdit = at
 	h.edits = append(h.edits, edit{at, chars})
 	cut := 0
-	for cut < len(h.edits) && at.Sub(h.edits[cut].at) > speedWindow {
+	for cut < len(h.edits) && at.Sub(h.edits[cut].at) > SpeedWindow {
 		cut++
 	}
 	h.edits = h.edits[cut:]
@@ -84,11 +86,11 @@ func (h *History) Fill(c *Context) {
 	c.SinceDecision = since(h.lastDec)
 	chars := 0
 	for _, e := range h.edits {
-		if c.Now.Sub(e.at) <= speedWindow {
+		if c.Now.Sub(e.at) <= SpeedWindow {
 			chars += e.chars
 		}
 	}
-	c.TypingSpeed = float64(chars) / speedWindow.Seconds()
+	c.TypingSpeed = float64(chars) / SpeedWindow.Seconds()
 	acc := 0
 	for _, d := range h.decisions {
 		if d {

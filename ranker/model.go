@@ -13,9 +13,10 @@ import (
 	"github.com/ghostline/ghostline/config"
 )
 
+// ModelFormat and ModelVersion identify the model file format.
 const (
-	modelFormat  = "ghostline-ranker"
-	modelVersion = 1
+	ModelFormat  = "ghostline-ranker"
+	ModelVersion = 1
 )
 
 // Model is the content of a model file: both gates, their calibration and
@@ -42,9 +43,6 @@ type GateModel struct {
 	GBT         *GBT             `json:"gbt,omitempty"`
 	Calibration Platt            `json:"calibration"`
 	CV          []CandidateScore `json:"cv,omitempty"` // every candidate's cross-validated score
-
-	candidate candidate
-	score     scorer
 }
 
 // CandidateScore is a candidate's out-of-fold result during training.
@@ -65,19 +63,13 @@ type Threshold struct {
 	Skipped   float64 `json:"skipped"`
 }
 
-func (g *GateModel) setScorer(s scorer) {
-	g.score = s
-	switch m := s.(type) {
-	case *Logistic:
-		g.Logistic = m
-	case *GBT:
-		g.GBT = m
-	}
-}
-
-// Prob is the calibrated P(accept) for feature vector x.
+// Prob is the calibrated P(accept) for feature vector x. The gate holds
+// exactly one of Logistic and GBT (ParseModel checks it).
 func (g *GateModel) Prob(x []float64) float64 {
-	return g.Calibration.Prob(g.score.Score(x))
+	if g.Logistic != nil {
+		return g.Calibration.Prob(g.Logistic.Score(x))
+	}
+	return g.Calibration.Prob(g.GBT.Score(x))
 }
 
 // Threshold returns the thresholds for the smallest carried precision at
@@ -103,9 +95,9 @@ func ParseModel(data []byte) (*Model, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("decode ranker model: %w", err)
 	}
-	if m.Format != modelFormat || m.Version != modelVersion || m.FeatureSet != FeatureSet {
+	if m.Format != ModelFormat || m.Version != ModelVersion || m.FeatureSet != FeatureSet {
 		return nil, fmt.Errorf("%w: format %q version %d feature set %d (want %q %d %d)",
-			ErrIncompatible, m.Format, m.Version, m.FeatureSet, modelFormat, modelVersion, FeatureSet)
+			ErrIncompatible, m.Format, m.Version, m.FeatureSet, ModelFormat, ModelVersion, FeatureSet)
 	}
 	for i, g := range []*GateModel{&m.Gate1, &m.Gate2} {
 		if err := g.validate(i == 1); err != nil {
@@ -148,12 +140,10 @@ func (g *GateModel) validate(gate2 bool) error {
 				return fmt.Errorf("logistic regression: bad parameter for %s", g.Features[i])
 			}
 		}
-		g.score = l
 	case g.GBT != nil && g.Logistic == nil:
 		if err := g.GBT.validate(nf); err != nil {
 			return err
 		}
-		g.score = g.GBT
 	default:
 		return errors.New("want exactly one of logistic or gbt")
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/ranker/offline"
 )
 
 func init() {
@@ -29,7 +30,7 @@ func runBenchRanker(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	cases, err := ranker.BenchCases(ctx, *root, *ext, *files)
+	cases, err := offline.BenchCases(ctx, *root, *ext, *files)
 	if err != nil {
 		return err
 	}
@@ -40,9 +41,9 @@ func runBenchRanker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	g1, g2 := ranker.MeasureLatency(g, cases, *rounds)
+	g1, g2 := offline.MeasureLatency(g, cases, *rounds)
 	fmt.Printf("ranker inference on %d cursors from %s (%s files)\n", len(cases), *root, *ext)
-	ranker.WriteLatency(os.Stdout, "gate 1", g1)
-	ranker.WriteLatency(os.Stdout, "gate 2", g2)
+	offline.WriteLatency(os.Stdout, "gate 1", g1)
+	offline.WriteLatency(os.Stdout, "gate 2", g2)
 	return nil
 }

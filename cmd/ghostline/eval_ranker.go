@@ -6,7 +6,7 @@ import (
 	"os"
 
 	"github.com/ghostline/ghostline/config"
-	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/ranker/offline"
 )
 
 func init() {
@@ -28,7 +28,7 @@ func runEvalRanker(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := ranker.Evaluate(ctx, ds, ranker.EvalOptions{Precision: *precision, Folds: *folds})
+	r, err := offline.Evaluate(ctx, ds, offline.EvalOptions{Precision: *precision, Folds: *folds})
 	if err != nil {
 		return err
 	}

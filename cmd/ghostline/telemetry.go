@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/config"
-	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/ranker/offline"
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -227,13 +227,13 @@ func parseAge(s string) (time.Duration, error) {
 
 // readTelemetryDataset reads training decisions straight from a telemetry
 // database, through the same JSON lines `telemetry export` writes.
-func readTelemetryDataset(ctx context.Context, path string) (*ranker.Dataset, string, error) {
+func readTelemetryDataset(ctx context.Context, path string) (*offline.Dataset, string, error) {
 	st, err := openTelemetry(ctx, path)
 	if err != nil {
 		return nil, "", err
 	}
 	defer st.Close()
-	ds, err := ranker.ReadFrom(ctx, st)
+	ds, err := offline.ReadFrom(ctx, st)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/ranker/offline"
 )
 
 func init() {
@@ -38,7 +39,7 @@ func runTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := ranker.Train(ds, ranker.TrainOptions{Folds: *folds, Source: source})
+	m, err := offline.Train(ds, offline.TrainOptions{Folds: *folds, Source: source})
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func runTrain(ctx context.Context, args []string) error {
 }
 
 // loadDecisions reads a JSONL file (or stdin) or the telemetry store.
-func loadDecisions(jsonl, db string) (*ranker.Dataset, string, error) {
+func loadDecisions(jsonl, db string) (*offline.Dataset, string, error) {
 	if db != "" {
 		// eval ranker shares this function without a context; reading a
 		// local file needs no cancelling.
@@ -88,7 +89,7 @@ func loadDecisions(jsonl, db string) (*ranker.Dataset, string, error) {
 	} else {
 		r = br
 	}
-	ds, err := ranker.ReadDataset(r)
+	ds, err := offline.ReadDataset(r)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", jsonl, err)
 	}

@@ -1,4 +1,4 @@
-package ranker
+package offline
 
 import (
 	"context"
@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/lang"
+	"github.com/ghostline/ghostline/ranker"
 )
 
 // BenchCase is one request for MeasureLatency: a cursor at the end of a
 // line of a real file, with the file's next line as the suggestion.
 type BenchCase struct {
-	Context    Context
-	Suggestion Suggestion
+	Context    ranker.Context
+	Suggestion ranker.Suggestion
 }
 
 // BenchCases builds up to n cases from the source files under root with
@@ -49,10 +50,10 @@ func BenchCases(ctx context.Context, root, ext string, n int) ([]BenchCase, erro
 		next, _, _ := strings.Cut(text[off+1:], "\n")
 		now := time.Now()
 		out = append(out, BenchCase{
-			Context: Context{Language: language, Prefix: text[:off], Suffix: text[off:], Now: now,
+			Context: ranker.Context{Language: language, Prefix: text[:off], Suffix: text[off:], Now: now,
 				SinceKeystroke: 120 * time.Millisecond, TypingSpeed: 5, SinceShown: 3 * time.Second, SinceDecision: 8 * time.Second,
 				RecentAcceptRate: 0.35, LastDecision: 0, LastRejected: strings.TrimSpace(next)},
-			Suggestion: Suggestion{Text: "\n" + next, Confidence: -0.3, HasConfidence: true, Prompt: text[max(0, off-8000):off]},
+			Suggestion: ranker.Suggestion{Text: "\n" + next, Confidence: -0.3, HasConfidence: true, Prompt: text[max(0, off-8000):off]},
 		})
 		return nil
 	})
@@ -77,7 +78,7 @@ func latency(ds []time.Duration) Latency {
 }
 
 // MeasureLatency times every gate call over rounds passes of the cases.
-func MeasureLatency(g *Gate, cases []BenchCase, rounds int) (gate1, gate2 Latency) {
+func MeasureLatency(g *ranker.Gate, cases []BenchCase, rounds int) (gate1, gate2 Latency) {
 	var d1, d2 []time.Duration
 	for range max(rounds, 1) {
 		for _, c := range cases {

@@ -1,10 +1,12 @@
-package ranker
+package offline
 
 import (
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/ghostline/ghostline/ranker"
 )
 
 // candidate is one model family with its hyperparameters.
@@ -42,17 +44,17 @@ const MinExamples = 20
 var ErrTooFewDecisions = errors.New("too few decisions to train on")
 
 // Train fits both gates on ds: for each, every candidate model is scored
-// by grouped cross-validation (out-of-fold log-loss after Platt
-// calibration), the best is refitted on everything, and its Platt map is the
+// by grouped cross-validation (out-of-fold log-loss after ranker.Platt
+// calibration), the best is refitted on everything, and its ranker.Platt map is the
 // one fitted on its out-of-fold scores. Thresholds for each precision
 // target are then fitted on the out-of-fold probabilities of the cascade.
-func Train(ds *Dataset, opt TrainOptions) (*Model, error) {
+func Train(ds *Dataset, opt TrainOptions) (*ranker.Model, error) {
 	m, _, err := train(ds, opt)
 	return m, err
 }
 
 // train is Train that also returns each gate's out-of-fold probabilities.
-func train(ds *Dataset, opt TrainOptions) (*Model, [2][]float64, error) {
+func train(ds *Dataset, opt TrainOptions) (*ranker.Model, [2][]float64, error) {
 	var oof [2][]float64
 	n, acc := len(ds.Examples), ds.Accepted()
 	if n < MinExamples || acc == 0 || acc == n {
@@ -63,17 +65,17 @@ func train(ds *Dataset, opt TrainOptions) (*Model, [2][]float64, error) {
 	}
 	y := labels(ds.Examples)
 	folds := groupFolds(ds.Examples, opt.Folds)
-	m := &Model{
-		Format: modelFormat, Version: modelVersion, FeatureSet: FeatureSet, Source: opt.Source,
+	m := &ranker.Model{
+		Format: ranker.ModelFormat, Version: ranker.ModelVersion, FeatureSet: ranker.FeatureSet, Source: opt.Source,
 		Decisions: n, Accepted: acc, Groups: len(ds.Groups()),
 	}
-	for g, nf := range []int{NumGate1, NumFeatures} {
+	for g, nf := range []int{ranker.NumGate1, ranker.NumFeatures} {
 		X := columns(ds.Examples, nf)
 		gm, probs, err := selectModel(X, y, folds, candidates)
 		if err != nil {
 			return nil, oof, fmt.Errorf("gate %d: %w", g+1, err)
 		}
-		gm.Features = FeatureNames(g == 1)
+		gm.Features = ranker.FeatureNames(g == 1)
 		oof[g] = probs
 		if g == 0 {
 			m.Gate1 = *gm
@@ -85,11 +87,11 @@ func train(ds *Dataset, opt TrainOptions) (*Model, [2][]float64, error) {
 	return m, oof, nil
 }
 
-func fitThresholds(p1, p2, y []float64) []Threshold {
-	var out []Threshold
+func fitThresholds(p1, p2, y []float64) []ranker.Threshold {
+	var out []ranker.Threshold
 	for _, prec := range Precisions {
 		t1, t2 := fitCascade(p1, p2, y, prec)
-		th := Threshold{Precision: prec, Gate1: max(t1, 0), Gate2: max(t2, 0)}
+		th := ranker.Threshold{Precision: prec, Gate1: max(t1, 0), Gate2: max(t2, 0)}
 		var st hideStats
 		for i := range y {
 			st = st.add(hideOne(p1[i], p2[i], th, y[i] > 0.5))
@@ -101,7 +103,7 @@ func fitThresholds(p1, p2, y []float64) []Threshold {
 }
 
 // hideOne applies the cascade to one example.
-func hideOne(p1, p2 float64, th Threshold, accepted bool) hideStats {
+func hideOne(p1, p2 float64, th ranker.Threshold, accepted bool) hideStats {
 	st := hideStats{N: 1}
 	if accepted {
 		st.Accepted = 1
@@ -120,10 +122,11 @@ func hideOne(p1, p2 float64, th Threshold, accepted bool) hideStats {
 
 // selectModel cross-validates every candidate and returns the best refitted
 // on all of X, with its out-of-fold calibrated probabilities.
-func selectModel(X [][]float64, y []float64, folds []int, cands []candidate) (*GateModel, []float64, error) {
-	var best *GateModel
+func selectModel(X [][]float64, y []float64, folds []int, cands []candidate) (*ranker.GateModel, []float64, error) {
+	var best *ranker.GateModel
+	var bestCand candidate
 	var bestProbs []float64
-	var scores []CandidateScore
+	var scores []ranker.CandidateScore
 	bestLL := math.Inf(1)
 	for _, c := range cands {
 		raw, err := crossScores(X, y, folds, c)
@@ -136,19 +139,24 @@ func selectModel(X [][]float64, y []float64, folds []int, cands []candidate) (*G
 			probs[i] = cal.Prob(s)
 		}
 		ll, auc := LogLoss(probs, y), AUC(raw, y)
-		scores = append(scores, CandidateScore{Name: c.Name, LogLoss: ll, AUC: auc})
+		scores = append(scores, ranker.CandidateScore{Name: c.Name, LogLoss: ll, AUC: auc})
 		if ll < bestLL {
 			bestLL = ll
-			best = &GateModel{Model: c.Name, Calibration: cal}
-			best.candidate = c
+			best = &ranker.GateModel{Model: c.Name, Calibration: cal}
+			bestCand = c
 			bestProbs = probs
 		}
 	}
-	s, err := fit(X, y, best.candidate)
+	s, err := fit(X, y, bestCand)
 	if err != nil {
 		return nil, nil, err
 	}
-	best.setScorer(s)
+	switch s := s.(type) {
+	case *ranker.Logistic:
+		best.Logistic = s
+	case *ranker.GBT:
+		best.GBT = s
+	}
 	best.CV = scores
 	return best, bestProbs, nil
 }

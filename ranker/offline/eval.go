@@ -1,4 +1,4 @@
-package ranker
+package offline
 
 import (
 	"context"
@@ -6,6 +6,9 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strings"
+
+	"github.com/ghostline/ghostline/ranker"
 )
 
 // EvalOptions configure Evaluate.
@@ -49,10 +52,10 @@ var contextualFilterFeatures = func() []int {
 		"doc_chars_log", "prefix_chars_log", "offset_frac"}
 	var idx []int
 	for _, n := range want {
-		idx = append(idx, nameIndex[n])
+		idx = append(idx, ranker.FeatureIndex(n))
 	}
-	for i, n := range names {
-		if len(n) > 5 && (n[:5] == "lang_" || n[:5] == "char_") {
+	for i, n := range ranker.FeatureNames(true) {
+		if strings.HasPrefix(n, "lang_") || strings.HasPrefix(n, "char_") {
 			idx = append(idx, i)
 		}
 	}
@@ -111,7 +114,7 @@ func Evaluate(ctx context.Context, ds *Dataset, opt EvalOptions) (*Report, error
 		base := mean(trY)
 		for _, i := range te {
 			probs[0][i] = base
-			stats[0] = stats[0].add(hideOne(1, 1, Threshold{}, y[i] > 0.5))
+			stats[0] = stats[0].add(hideOne(1, 1, ranker.Threshold{}, y[i] > 0.5))
 		}
 
 		// The model's own confidence, Platt-calibrated, one threshold.
@@ -122,7 +125,7 @@ func Evaluate(ctx context.Context, ds *Dataset, opt EvalOptions) (*Report, error
 		for _, i := range te {
 			p := cal.Prob(conf[i])
 			probs[1][i] = p
-			stats[1] = stats[1].add(hideOne(1, p, Threshold{Gate2: t}, y[i] > 0.5))
+			stats[1] = stats[1].add(hideOne(1, p, ranker.Threshold{Gate2: t}, y[i] > 0.5))
 		}
 
 		// Copilot's contextual filter, refitted.
@@ -135,7 +138,7 @@ func Evaluate(ctx context.Context, ds *Dataset, opt EvalOptions) (*Report, error
 		for _, i := range te {
 			p := cf.Prob(gather(ds.Examples[i].X, contextualFilterFeatures))
 			probs[2][i] = p
-			stats[2] = stats[2].add(hideOne(1, p, Threshold{Gate2: t}, y[i] > 0.5))
+			stats[2] = stats[2].add(hideOne(1, p, ranker.Threshold{Gate2: t}, y[i] > 0.5))
 		}
 
 		// The ranker, trained exactly as `ghostline train` does.
@@ -147,9 +150,9 @@ func Evaluate(ctx context.Context, ds *Dataset, opt EvalOptions) (*Report, error
 		th := m.Threshold(opt.Precision)
 		for _, i := range te {
 			x := ds.Examples[i].X
-			p1, p2 := m.Gate1.Prob(x[:NumGate1]), m.Gate2.Prob(x)
+			p1, p2 := m.Gate1.Prob(x[:ranker.NumGate1]), m.Gate2.Prob(x)
 			probs[3][i], probs[4][i] = p1, p2
-			stats[3] = stats[3].add(hideOne(p1, 1, Threshold{Gate1: t1}, y[i] > 0.5))
+			stats[3] = stats[3].add(hideOne(p1, 1, ranker.Threshold{Gate1: t1}, y[i] > 0.5))
 			stats[4] = stats[4].add(hideOne(p1, p2, th, y[i] > 0.5))
 		}
 	}
@@ -184,7 +187,7 @@ func baselineScores(ex []Example, train []int) (all, tr []float64) {
 	all = make([]float64, len(ex))
 	for i, e := range ex {
 		all[i] = lowest
-		if e.HasBaseline && isFinite(e.Baseline) {
+		if e.HasBaseline && !math.IsNaN(e.Baseline) && !math.IsInf(e.Baseline, 0) {
 			all[i] = e.Baseline
 		}
 	}

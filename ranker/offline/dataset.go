@@ -1,4 +1,4 @@
-package ranker
+package offline
 
 import (
 	"bufio"
@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ghostline/ghostline/ranker"
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -21,7 +22,7 @@ import (
 type Example struct {
 	Group    string    // programmer (CUPS session, ghostline user or session): the unit of cross-validation
 	Accepted bool      // label
-	X        []float64 // NumFeatures values; X[:NumGate1] is gate 1's view
+	X        []float64 // ranker.NumFeatures values; X[:ranker.NumGate1] is gate 1's view
 	// Baseline is the suggestion's own confidence as the editor's provider
 	// logged it (Copilot's `confidence` in CUPS, mean log-probability in
 	// ghostline's export), for the "model's own score" baseline.
@@ -135,13 +136,13 @@ func unquote(s string) string {
 	return out
 }
 
-// readCUPS replays each programmer's events through a History, so that
+// readCUPS replays each programmer's events through a ranker.History, so that
 // every decision's features come from the programmer's earlier events only,
 // exactly as the server would have them.
 func readCUPS(lines [][]byte) (*Dataset, error) {
 	ds := &Dataset{Format: "cups"}
 	type state struct {
-		h        History
+		h        ranker.History
 		prev     *cupsEvent
 		prevTime time.Time
 	}
@@ -187,8 +188,8 @@ func readCUPS(lines [][]byte) (*Dataset, error) {
 				if dc := math.Abs(m["promptEndPos"] - st.prev.Measurements["promptEndPos"]); dc > 0 {
 					dt := now.Sub(st.prevTime)
 					frac := 1.0
-					if dt > speedWindow {
-						frac = speedWindow.Seconds() / dt.Seconds()
+					if dt > ranker.SpeedWindow {
+						frac = ranker.SpeedWindow.Seconds() / dt.Seconds()
 					}
 					st.h.Keystroke(now, int(math.Round(dc*frac)))
 				}
@@ -203,10 +204,10 @@ func readCUPS(lines [][]byte) (*Dataset, error) {
 	return ds, nil
 }
 
-func cupsExample(h *History, e *cupsEvent, group string, now time.Time, accepted bool) Example {
+func cupsExample(h *ranker.History, e *cupsEvent, group string, now time.Time, accepted bool) Example {
 	m := e.Measurements
 	prompt := unquote(e.Prompt)
-	c := Context{
+	c := ranker.Context{
 		Language:  "python",
 		Prefix:    prompt,
 		Now:       now,
@@ -215,9 +216,9 @@ func cupsExample(h *History, e *cupsEvent, group string, now time.Time, accepted
 	}
 	h.Fill(&c)
 	lp, hasLP := m["meanLogProb"]
-	s := Suggestion{Text: unquote(e.Suggestion), Confidence: lp, HasConfidence: hasLP, Tokens: int(m["numTokens"]), Prompt: prompt}
-	x := make([]float64, NumFeatures)
-	Extract(&c, &s, x)
+	s := ranker.Suggestion{Text: unquote(e.Suggestion), Confidence: lp, HasConfidence: hasLP, Tokens: int(m["numTokens"]), Prompt: prompt}
+	x := make([]float64, ranker.NumFeatures)
+	ranker.Extract(&c, &s, x)
 	conf, hasConf := m["confidence"]
 	return Example{Group: group, Accepted: accepted, X: x, Baseline: conf, HasBaseline: hasConf}
 }
@@ -273,12 +274,7 @@ func readExport(lines [][]byte) (*Dataset, error) {
 			ds.Skipped++ // the predictor was off: nothing to learn from
 			continue
 		}
-		x := make([]float64, NumFeatures)
-		for name, v := range a.ev.Features {
-			if j, ok := nameIndex[name]; ok {
-				x[j] = finite(v)
-			}
-		}
+		x := ranker.FeatureVector(a.ev.Features)
 		group := a.ev.UserID
 		if len(users) < 2 { // one programmer: validate across their sessions
 			group = a.ev.SessionID

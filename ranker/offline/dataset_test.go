@@ -1,4 +1,4 @@
-package ranker
+package offline
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ghostline/ghostline/ranker"
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -35,7 +36,7 @@ func TestReadCUPS(t *testing.T) {
 	if got := ds.Groups(); !slices.Equal(got, []string{"1", "2", "3", "9"}) {
 		t.Errorf("groups %v", got)
 	}
-	first := FeatureMap(ds.Examples[0].X, NumFeatures)
+	first := ranker.FeatureMap(ds.Examples[0].X, ranker.NumFeatures)
 	if first["decision_never"] != 1 || first["last_accepted"]+first["last_rejected"] != 0 || first["lang_python"] != 1 {
 		t.Errorf("first decision of a programmer has history: %v", first)
 	}
@@ -85,7 +86,7 @@ not json
 	if !a.Accepted || a.Group != "u" || !a.HasBaseline || a.Baseline != -0.2 {
 		t.Errorf("partially accepted suggestion: %+v", a)
 	}
-	if b.Accepted || b.Group != "v" || b.X[nameIndex["accept_rate"]] != 0.5 || b.HasBaseline {
+	if b.Accepted || b.Group != "v" || b.X[ranker.FeatureIndex("accept_rate")] != 0.5 || b.HasBaseline {
 		t.Errorf("rejected suggestion: %+v", b)
 	}
 }
@@ -109,7 +110,7 @@ func TestExportRoundTrip(t *testing.T) {
 		if e.Accepted {
 			kind = telemetry.KindAccepted
 		}
-		ev := telemetry.Event{ID: fmt.Sprint(i), Kind: kind, SuggestionID: fmt.Sprint("s", i), UserID: "user" + e.Group, Features: FeatureMap(e.X, NumFeatures)}
+		ev := telemetry.Event{ID: fmt.Sprint(i), Kind: kind, SuggestionID: fmt.Sprint("s", i), UserID: "user" + e.Group, Features: ranker.FeatureMap(e.X, ranker.NumFeatures)}
 		if err := enc.Encode(ev); err != nil {
 			t.Fatal(err)
 		}

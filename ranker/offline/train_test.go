@@ -1,4 +1,4 @@
-package ranker
+package offline
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/ghostline/ghostline/ranker"
 )
 
 func TestAUC(t *testing.T) {
@@ -34,7 +36,7 @@ func TestFitCascade(t *testing.T) {
 	t1, t2 := fitCascade(p1, p2, y, 0.9)
 	var st hideStats
 	for i := range y {
-		st = st.add(hideOne(p1[i], p2[i], Threshold{Gate1: t1, Gate2: t2}, y[i] > 0.5))
+		st = st.add(hideOne(p1[i], p2[i], ranker.Threshold{Gate1: t1, Gate2: t2}, y[i] > 0.5))
 	}
 	if st.Hidden != 5 || st.Skipped != 3 || st.HiddenRejected != 5 {
 		t.Errorf("t1=%v t2=%v: %+v, want 5 hidden (3 skipped), all rejected", t1, t2, st)
@@ -55,13 +57,13 @@ func synthetic(n int) *Dataset {
 	r := rand.New(rand.NewPCG(1, 2))
 	ds := &Dataset{}
 	for i := range n {
-		x := make([]float64, NumFeatures)
+		x := make([]float64, ranker.NumFeatures)
 		for j := range x {
 			x[j] = r.NormFloat64()
 		}
-		z := 2*x[fScalars] - 1.5*x[NumGate1+3] + 1.5*math.Abs(x[fScalars+1]) - 1
+		z := 2*x[ranker.FeatureIndex("prefix_chars_log")] - 1.5*x[ranker.FeatureIndex("confidence")] + 1.5*math.Abs(x[ranker.FeatureIndex("doc_chars_log")]) - 1
 		ds.Examples = append(ds.Examples, Example{
-			Group: string(rune('a' + i%6)), Accepted: r.Float64() < sigmoid(z), X: x,
+			Group: string(rune('a' + i%6)), Accepted: r.Float64() < ranker.Sigmoid(z), X: x,
 		})
 	}
 	return ds
@@ -70,7 +72,7 @@ func synthetic(n int) *Dataset {
 func TestLearners(t *testing.T) {
 	ds := synthetic(1200)
 	y := labels(ds.Examples)
-	X := columns(ds.Examples, NumFeatures)
+	X := columns(ds.Examples, ranker.NumFeatures)
 	folds := groupFolds(ds.Examples, 3)
 	for _, c := range candidates {
 		raw, err := crossScores(X, y, folds, c)
@@ -90,7 +92,7 @@ func TestPlatt(t *testing.T) {
 	for range 4000 {
 		z := r.NormFloat64() * 2
 		s = append(s, 2*z)
-		if r.Float64() < sigmoid(z) {
+		if r.Float64() < ranker.Sigmoid(z) {
 			y = append(y, 1)
 		} else {
 			y = append(y, 0)
@@ -135,7 +137,7 @@ func TestTrainRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := ParseModel(data)
+	back, err := ranker.ParseModel(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +145,7 @@ func TestTrainRoundTrip(t *testing.T) {
 		if a, b := m.Gate2.Prob(e.X), back.Gate2.Prob(e.X); math.Abs(a-b) > 1e-12 {
 			t.Fatalf("gate 2 prob %v after round trip, %v before", b, a)
 		}
-		if a, b := m.Gate1.Prob(e.X[:NumGate1]), back.Gate1.Prob(e.X[:NumGate1]); math.Abs(a-b) > 1e-12 {
+		if a, b := m.Gate1.Prob(e.X[:ranker.NumGate1]), back.Gate1.Prob(e.X[:ranker.NumGate1]); math.Abs(a-b) > 1e-12 {
 			t.Fatalf("gate 1 prob %v after round trip, %v before", b, a)
 		}
 	}
@@ -163,42 +165,5 @@ func TestTrainTooFew(t *testing.T) {
 	}
 	if _, err := Train(ds, TrainOptions{}); !errors.Is(err, ErrTooFewDecisions) {
 		t.Errorf("one outcome: err = %v, want ErrTooFewDecisions", err)
-	}
-}
-
-func TestParseModelRejects(t *testing.T) {
-	good, err := DefaultModel()
-	if err != nil {
-		t.Fatalf("shipped model: %v", err)
-	}
-	tests := []struct {
-		name   string
-		change func(m *Model)
-	}{
-		{"other version", func(m *Model) { m.Version = 99 }},
-		{"other feature set", func(m *Model) { m.FeatureSet = 0 }},
-		{"renamed feature", func(m *Model) { m.Gate1.Features = append([]string{"x"}, m.Gate1.Features[1:]...) }},
-		{"both kinds", func(m *Model) { m.Gate2.Logistic = &Logistic{}; m.Gate2.GBT = &GBT{} }},
-		{"bad tree", func(m *Model) {
-			m.Gate2.Logistic = nil
-			m.Gate2.GBT = &GBT{Trees: []Tree{{{Feature: 0, Left: 0, Right: 0}}}}
-		}},
-		{"threshold > 1", func(m *Model) { m.Thresholds = []Threshold{{Precision: 0.9, Gate2: 2}} }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := *good
-			tt.change(&m)
-			data, err := m.Marshal()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := ParseModel(data); !errors.Is(err, ErrIncompatible) {
-				t.Errorf("err = %v, want ErrIncompatible", err)
-			}
-		})
-	}
-	if _, err := ParseModel([]byte(`{"format": "ghostline-ranker", "ver`)); err == nil {
-		t.Error("truncated JSON accepted")
 	}
 }
