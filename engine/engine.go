@@ -29,12 +29,13 @@ type Reporter interface {
 }
 
 // Engine is a completion pipeline for one repository with the resources
-// behind it. Close releases them.
+// behind it; it implements what the LSP server needs of it (lsp.Core).
+// Close releases them.
 type Engine struct {
-	*pipeline.Pipeline
+	pipe    *pipeline.Pipeline
 	root    string
 	builtin *builtin.Model
-	backend *switchable
+	backend *model.Switchable
 	gate    *ranker.Gate
 	report  Reporter
 
@@ -51,21 +52,20 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 	ctx, cancel := context.WithCancel(ctx)
 	e := &Engine{root: root, report: r, ctx: ctx, cancel: cancel}
 	e.builtin = builtin.New(builtin.Options{})
-	e.backend = &switchable{}
+	e.backend = &model.Switchable{}
 	if err := e.useModel(s.Model); err != nil {
 		cancel()
 		return nil, err
 	}
-	e.Pipeline = pipeline.New(e.backend, s)
-	e.Repo = filepath.Base(root)
+	o := pipeline.Options{Model: e.backend, Repo: filepath.Base(root)}
 
-	if err := e.openIndex(s.Retrieval); err != nil {
+	if err := e.openIndex(&o, s.Retrieval); err != nil {
 		// Completion still works from the current file alone.
 		slog.Warn("repository index unavailable; prompts use the current file only", "err", err)
 		r.Message(fmt.Sprintf("repository index unavailable (%v); suggestions use the current file only", err))
 	}
 	if e.index == nil {
-		e.Indexers = append(e.Indexers, learner{e.builtin})
+		o.Indexers = append(o.Indexers, learner{e.builtin})
 	}
 
 	gate, err := ranker.LoadGate("", s.Ranker)
@@ -73,17 +73,19 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 		slog.Warn("acceptance predictor unavailable; showing every suggestion", "err", err)
 	} else {
 		e.gate = gate
-		e.Gate = gate
+		o.Gate = gate
 	}
 	if s.Telemetry.Enabled {
-		e.openTelemetry(s.Telemetry, s.Ranker)
+		e.openTelemetry(&o, s.Telemetry, s.Ranker)
 	}
+	e.pipe = pipeline.New(o, s)
 	return e, nil
 }
 
 // openIndex opens the repository index unless retrieval is off (then the
-// repository is not read at all; turning it on later needs a restart).
-func (e *Engine) openIndex(c config.Retrieval) error {
+// repository is not read at all; turning it on later needs a restart),
+// and makes it o's retriever.
+func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval) error {
 	if !c.Enabled {
 		return nil
 	}
@@ -96,10 +98,10 @@ func (e *Engine) openIndex(c config.Retrieval) error {
 		return err
 	}
 	e.index = idx
-	e.Retriever = idx
+	o.Retriever = idx
 	// The index re-reads an edited file and hands it to OnFile, so it
 	// alone is told about edits.
-	e.Indexers = append(e.Indexers, idx)
+	o.Indexers = append(o.Indexers, idx)
 	e.closers = append(e.closers, idx.Close)
 	e.wg.Add(1)
 	go func() {
@@ -118,7 +120,7 @@ func (e *Engine) useModel(c config.Model) error {
 	if err != nil {
 		return err
 	}
-	e.backend.set(b)
+	e.backend.Set(b)
 	return nil
 }
 
@@ -135,7 +137,7 @@ func (e *Engine) backendFor(c config.Model) (model.Backend, error) {
 	if c.Provider != "" && c.Provider != "auto" {
 		return srv, nil
 	}
-	f := newFallback(srv, e.builtin)
+	f := model.NewFallback(srv, e.builtin)
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -143,7 +145,7 @@ func (e *Engine) backendFor(c config.Model) (model.Backend, error) {
 		// rather than at the first suggestion.
 		ctx, cancel := context.WithTimeout(e.ctx, probeTimeout)
 		defer cancel()
-		if notice := f.probe(ctx, srv); notice != "" {
+		if notice := f.Probe(ctx); notice != "" {
 			e.report.Message(notice)
 		}
 	}()
@@ -153,7 +155,7 @@ func (e *Engine) backendFor(c config.Model) (model.Backend, error) {
 // SetSettings applies changed settings: the model backend is swapped when
 // its settings changed; everything else takes effect on the next request.
 func (e *Engine) SetSettings(s config.Settings) {
-	old := e.Settings()
+	old := e.pipe.Settings()
 	if !equalModel(old.Model, s.Model) {
 		if err := e.useModel(s.Model); err != nil {
 			e.report.Message(fmt.Sprintf("model settings not applied: %v", err))
@@ -163,8 +165,36 @@ func (e *Engine) SetSettings(s config.Settings) {
 	if e.gate != nil {
 		e.gate.SetConfig(s.Ranker)
 	}
-	e.Pipeline.SetSettings(s)
+	e.pipe.SetSettings(s)
 }
+
+// Settings returns the settings in force.
+func (e *Engine) Settings() config.Settings { return e.pipe.Settings() }
+
+// Complete runs one completion request.
+func (e *Engine) Complete(ctx context.Context, req pipeline.Request) pipeline.Result {
+	return e.pipe.Complete(ctx, req)
+}
+
+// Accepted records that suggestion id was accepted in full.
+func (e *Engine) Accepted(id string, at time.Time) error { return e.pipe.Accepted(id, at) }
+
+// PartiallyAccepted records that the first chars bytes of suggestion id
+// were accepted.
+func (e *Engine) PartiallyAccepted(id string, chars int, at time.Time) error {
+	return e.pipe.PartiallyAccepted(id, chars, at)
+}
+
+// Rejected records an explicit dismissal of suggestion id.
+func (e *Engine) Rejected(id string, at time.Time) error { return e.pipe.Rejected(id, at) }
+
+// Edited tells the pipeline about an edit of an open document.
+func (e *Engine) Edited(path, text string, chars int, at time.Time) {
+	e.pipe.Edited(path, text, chars, at)
+}
+
+// Explain returns the last gate decision.
+func (e *Engine) Explain() pipeline.Explanation { return e.pipe.Explain() }
 
 // ModelName is the model in use, for status displays.
 func (e *Engine) ModelName() string { return e.backend.Name() }

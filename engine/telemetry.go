@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/pipeline"
 	"github.com/ghostline/ghostline/ranker"
 	"github.com/ghostline/ghostline/ranker/offline"
 	"github.com/ghostline/ghostline/telemetry"
@@ -29,12 +30,12 @@ const (
 // request on; the database is opened (and checked, which reads the whole
 // file) in the background, so a large log never delays the first
 // suggestion. A database that cannot be opened costs the events, never a
-// completion.
-func (e *Engine) openTelemetry(c config.Telemetry, rc config.Ranker) {
+// completion. The recorder and ids go into o.
+func (e *Engine) openTelemetry(o *pipeline.Options, c config.Telemetry, rc config.Ranker) {
 	lazy := &lazyStore{ready: make(chan struct{})}
 	rec := telemetry.NewRecorder(lazy, telemetry.RecorderOptions{})
 	surv := telemetry.NewSurvival(rec, telemetry.SurvivalOptions{})
-	e.Recorder, e.Survival, e.SessionID = rec, surv, telemetry.NewSessionID()
+	o.Recorder, o.Survival, o.SessionID = rec, surv, telemetry.NewSessionID()
 	e.closers = append(e.closers, func() error {
 		surv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -46,7 +47,7 @@ func (e *Engine) openTelemetry(c config.Telemetry, rc config.Ranker) {
 	path, err := telemetry.DefaultPath(c)
 	if err == nil {
 		// The user id must be on every event, so it is read now (a small file).
-		e.UserID, err = telemetry.LocalUserID(filepath.Dir(path))
+		o.UserID, err = telemetry.LocalUserID(filepath.Dir(path))
 	}
 	if err != nil {
 		lazy.fail(err)

@@ -21,7 +21,7 @@ import (
 )
 
 // Core is what the server needs of the completion pipeline;
-// *pipeline.Pipeline implements it.
+// *pipeline.Pipeline and *engine.Engine implement it.
 type Core interface {
 	Complete(ctx context.Context, req pipeline.Request) pipeline.Result
 	Accepted(id string, at time.Time) error

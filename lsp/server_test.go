@@ -107,8 +107,7 @@ func start(t *testing.T, su setup) *harness {
 		if su.factoryErr != nil {
 			return nil, su.factoryErr
 		}
-		p := pipeline.New(h.model, s)
-		p.Recorder = h.rec
+		p := pipeline.New(pipeline.Options{Model: h.model, Recorder: h.rec}, s)
 		if su.onOpen != nil {
 			su.onOpen(r)
 		}

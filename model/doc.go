@@ -16,6 +16,8 @@
 //     Granite-Code), chosen by model name or the model.template setting.
 //   - Diagnose: the checks behind `ghostline doctor`, each failure with
 //     what to do about it.
+//   - Fallback: a server with a backup (the built-in model) that answers
+//     during an outage; Switchable: a Backend replaced while requests run.
 //
 // Every request has a deadline (model.timeoutMs), answers are bounded
 // (MaxAnswerBytes), a single-line request closes its stream at the first

@@ -47,18 +47,32 @@ type SurvivalTracker interface {
 	Document(path, text string, at time.Time)
 }
 
-// Pipeline is safe for concurrent use. Fields are set once before use;
-// settings change through SetSettings.
-type Pipeline struct {
-	Model     model.Backend
+// Options are the stages and identities a Pipeline is built from; a nil
+// stage is skipped.
+type Options struct {
+	Model     model.Backend   // required
 	Retriever Retriever       // nil: in-file prompt only
 	Indexers  []Indexer       // told about every edit
 	Gate      Gate            // nil: show everything
 	Recorder  Recorder        // nil: no telemetry
 	Survival  SurvivalTracker // nil: no survival tracking
-	History   *ranker.History
 
+	// SessionID, UserID and Repo are written on every event.
 	SessionID, UserID, Repo string
+}
+
+// Pipeline is safe for concurrent use. Its stages are fixed by New;
+// settings change through SetSettings.
+type Pipeline struct {
+	model     model.Backend
+	retriever Retriever
+	indexers  []Indexer
+	gate      Gate
+	recorder  Recorder
+	survival  SurvivalTracker
+	history   *ranker.History
+
+	sessionID, userID, repo string
 
 	settings atomic.Pointer[config.Settings]
 
@@ -124,9 +138,13 @@ type Explanation struct {
 	Time     time.Time
 }
 
-// New returns a Pipeline around a model backend with the given settings.
-func New(m model.Backend, s config.Settings) *Pipeline {
-	p := &Pipeline{Model: m, History: &ranker.History{}, pending: map[string]*pending{}, byID: map[string]*pending{}}
+// New returns a Pipeline of the stages in o with the given settings.
+func New(o Options, s config.Settings) *Pipeline {
+	p := &Pipeline{
+		model: o.Model, retriever: o.Retriever, indexers: o.Indexers, gate: o.Gate, recorder: o.Recorder, survival: o.Survival,
+		sessionID: o.SessionID, userID: o.UserID, repo: o.Repo,
+		history: &ranker.History{}, pending: map[string]*pending{}, byID: map[string]*pending{},
+	}
 	p.settings.Store(&s)
 	return p
 }
@@ -178,11 +196,11 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	p.record(withKind(base, telemetry.KindRequested))
 
 	rc := ranker.Context{Language: req.Language, Prefix: req.Text[:req.Offset], Suffix: req.Text[req.Offset:], Invoked: req.Invoked, Now: start}
-	p.History.Fill(&rc)
-	gated := p.Gate != nil && s.Ranker.Enabled
+	p.history.Fill(&rc)
+	gated := p.gate != nil && s.Ranker.Enabled
 	if gated {
 		t0 := time.Now()
-		res.Decision = p.Gate.Before(rc)
+		res.Decision = p.gate.Before(rc)
 		stage("gate1", t0)
 		if !res.Decision.Show && !req.Invoked {
 			res.Outcome = OutcomeSkipped
@@ -201,7 +219,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 
 	t0 = time.Now()
 	singleLine := !s.Completion.MultiLine || !atLineEnd(req.Text, req.Offset)
-	mr, err := p.Model.Complete(ctx, model.Request{
+	mr, err := p.model.Complete(ctx, model.Request{
 		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
 	})
@@ -230,7 +248,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 
 	if gated {
 		t0 = time.Now()
-		res.Decision = p.Gate.After(rc, ranker.Suggestion{
+		res.Decision = p.gate.After(rc, ranker.Suggestion{
 			Text: text, Confidence: mr.Confidence, HasConfidence: mr.HasConfidence, Tokens: mr.Tokens, Prompt: prompt.Prefix,
 		})
 		stage("gate2", t0)
@@ -255,8 +273,8 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 
 func (p *Pipeline) prompt(ctx context.Context, req Request, s config.Settings) (retrieval.Prompt, error) {
 	q := retrieval.Query{Path: req.Path, Language: req.Language, Text: req.Text, Offset: req.Offset, Budget: s.Retrieval.ContextTokens}
-	if p.Retriever != nil && s.Retrieval.Enabled {
-		return p.Retriever.Assemble(ctx, q)
+	if p.retriever != nil && s.Retrieval.Enabled {
+		return p.retriever.Assemble(ctx, q)
 	}
 	return retrieval.InFile(q), nil
 }
@@ -267,13 +285,13 @@ func (p *Pipeline) Accepted(id string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	p.History.Decided(at, true, pd.text)
+	p.history.Decided(at, true, pd.text)
 	e := withKind(pd.base, telemetry.KindAccepted)
 	e.Time = at.UTC()
 	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = len(pd.text), len(strings.Fields(pd.text)), strings.Count(pd.text, "\n")+1
 	p.record(e)
-	if p.Survival != nil {
-		p.Survival.Accepted(e, pd.path, pd.offset, pd.text)
+	if p.survival != nil {
+		p.survival.Accepted(e, pd.path, pd.offset, pd.text)
 	}
 	return nil
 }
@@ -331,7 +349,7 @@ func (p *Pipeline) reject(pd *pending, at time.Time) {
 	if at.Sub(pd.shownAt) < time.Duration(p.Settings().Telemetry.UnseenMs)*time.Millisecond {
 		kind = telemetry.KindUnseen
 	} else {
-		p.History.Decided(at, false, pd.text)
+		p.history.Decided(at, false, pd.text)
 	}
 	e := withKind(pd.base, kind)
 	e.Time = at.UTC()
@@ -357,7 +375,7 @@ func (p *Pipeline) supersede(path string, at time.Time) {
 const maxPending = 1024
 
 func (p *Pipeline) show(pd *pending) {
-	p.History.Shown(pd.shownAt)
+	p.history.Shown(pd.shownAt)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.byID) >= maxPending {
@@ -375,11 +393,11 @@ func (p *Pipeline) show(pd *pending) {
 // inserted or deleted chars characters: it feeds typing speed, survival
 // tracking and incremental indexing.
 func (p *Pipeline) Edited(path, text string, chars int, at time.Time) {
-	p.History.Keystroke(at, chars)
-	if p.Survival != nil {
-		p.Survival.Document(path, text, at)
+	p.history.Keystroke(at, chars)
+	if p.survival != nil {
+		p.survival.Document(path, text, at)
 	}
-	for _, ix := range p.Indexers {
+	for _, ix := range p.indexers {
 		ix.Update(path, text)
 	}
 }
@@ -399,8 +417,8 @@ func (p *Pipeline) explain(res Result, stage string) {
 
 func (p *Pipeline) event(id string, req Request) telemetry.Event {
 	return telemetry.Event{
-		SuggestionID: id, SessionID: p.SessionID, UserID: p.UserID, Repo: p.Repo,
-		Language: req.Language, Model: p.Model.Name(), Invoked: req.Invoked,
+		SuggestionID: id, SessionID: p.sessionID, UserID: p.userID, Repo: p.repo,
+		Language: req.Language, Model: p.model.Name(), Invoked: req.Invoked,
 	}
 }
 
@@ -412,14 +430,14 @@ func (p *Pipeline) hashText(e *telemetry.Event, prompt, text string, s config.Se
 }
 
 func (p *Pipeline) record(e telemetry.Event) {
-	if p.Recorder == nil {
+	if p.recorder == nil {
 		return
 	}
 	e.ID = newID()
 	if e.Time.IsZero() {
 		e.Time = time.Now().UTC()
 	}
-	p.Recorder.Record(e)
+	p.recorder.Record(e)
 }
 
 func withKind(e telemetry.Event, k telemetry.Kind) telemetry.Event {

@@ -63,10 +63,8 @@ func (r *recorder) kinds() []telemetry.Kind {
 }
 
 func newTest(m model.Backend, g Gate) (*Pipeline, *recorder) {
-	p := New(m, config.Defaults())
 	rec := &recorder{}
-	p.Gate, p.Recorder = g, rec
-	return p, rec
+	return New(Options{Model: m, Gate: g, Recorder: rec}, config.Defaults()), rec
 }
 
 const doc = "package p\n\nfunc add(a, b int) int {\n\treturn \n}\n"
@@ -201,7 +199,7 @@ func TestFeedback(t *testing.T) {
 		t.Errorf("partial accepted chars = %d, want 3", partial.AcceptedChars)
 	}
 	c := ranker.Context{Now: time.Now()}
-	p.History.Fill(&c)
+	p.history.Fill(&c)
 	if c.LastDecision != 0 || c.LastRejected != "a + b" {
 		t.Errorf("history: last decision %d, last rejected %q", c.LastDecision, c.LastRejected)
 	}

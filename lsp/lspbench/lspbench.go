@@ -83,7 +83,7 @@ func NewSession(ctx context.Context, text string, settings any) (*Session, error
 	ctx, cancel := context.WithCancel(ctx)
 	m := &instant{}
 	srv := lsp.New(func(ctx context.Context, root string, s config.Settings, r lsp.Reporter) (*lsp.Session, error) {
-		return &lsp.Session{Core: pipeline.New(m, s), ModelName: m.Name}, nil
+		return &lsp.Session{Core: pipeline.New(pipeline.Options{Model: m}, s), ModelName: m.Name}, nil
 	}, "bench")
 	a, b := net.Pipe()
 	go func() { _ = srv.Serve(ctx, a) }()

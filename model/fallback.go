@@ -1,4 +1,4 @@
-package engine
+package model
 
 import (
 	"context"
@@ -6,29 +6,31 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/ghostline/ghostline/model"
 )
 
-// fallback asks a model server first and, when the server is unreachable or
-// lacks the model, the built-in model. After a failure the server is left
-// alone for retryAfter, so a dead server costs one connection attempt per
-// interval, not one per keystroke. The user is told once per outage.
-type fallback struct {
-	primary, backup model.Backend
-	retryAfter      time.Duration
-	now             func() time.Time
+// Fallback asks a model server first and, when the server is unreachable or
+// lacks the model, a backup (the built-in model). After a failure the
+// server is left alone for retryAfter, so a dead server costs one
+// connection attempt per interval, not one per keystroke. The user is told
+// once per outage, through Result.Notice.
+type Fallback struct {
+	primary    Server
+	backup     Backend
+	retryAfter time.Duration
+	now        func() time.Time
 
 	mu        sync.Mutex
 	downUntil time.Time
 	told      bool // the user has been told about the current outage
 }
 
-func newFallback(primary, backup model.Backend) *fallback {
-	return &fallback{primary: primary, backup: backup, retryAfter: 30 * time.Second, now: time.Now}
+// NewFallback returns a Fallback from primary to backup.
+func NewFallback(primary Server, backup Backend) *Fallback {
+	return &Fallback{primary: primary, backup: backup, retryAfter: 30 * time.Second, now: time.Now}
 }
 
-func (f *fallback) Name() string {
+// Name implements Backend: the model that would answer now.
+func (f *Fallback) Name() string {
 	f.mu.Lock()
 	down := f.now().Before(f.downUntil)
 	f.mu.Unlock()
@@ -38,7 +40,8 @@ func (f *fallback) Name() string {
 	return f.primary.Name()
 }
 
-func (f *fallback) Complete(ctx context.Context, req model.Request) (model.Result, error) {
+// Complete implements Backend.
+func (f *Fallback) Complete(ctx context.Context, req Request) (Result, error) {
 	f.mu.Lock()
 	down := f.now().Before(f.downUntil)
 	f.mu.Unlock()
@@ -63,12 +66,12 @@ func (f *fallback) Complete(ctx context.Context, req model.Request) (model.Resul
 // isOutage reports whether err means the server cannot answer at all (as
 // opposed to one bad answer, which is the caller's to see).
 func isOutage(err error) bool {
-	return errors.Is(err, model.ErrUnavailable) || errors.Is(err, model.ErrModelNotFound)
+	return errors.Is(err, ErrUnavailable) || errors.Is(err, ErrModelNotFound)
 }
 
 // failed starts an outage of retryAfter and returns the notice for the user,
 // or "" when they were already told of this outage.
-func (f *fallback) failed(err error) string {
+func (f *Fallback) failed(err error) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.downUntil = f.now().Add(f.retryAfter)
@@ -79,15 +82,10 @@ func (f *fallback) failed(err error) string {
 	return fmt.Sprintf("%v; using the built-in model until it answers (run `ghostline doctor` for help)", err)
 }
 
-// checker is a server that can be asked whether it is usable.
-type checker interface {
-	Check(ctx context.Context) error
-}
-
-// probe checks the server ahead of the first request and returns the notice
-// for the user when it is not usable.
-func (f *fallback) probe(ctx context.Context, c checker) string {
-	if err := c.Check(ctx); err != nil && (isOutage(err) || errors.Is(err, model.ErrTimeout)) {
+// Probe checks the server ahead of the first request and returns the
+// notice for the user when it is not usable.
+func (f *Fallback) Probe(ctx context.Context) string {
+	if err := f.primary.Check(ctx); err != nil && (isOutage(err) || errors.Is(err, ErrTimeout)) {
 		return f.failed(err)
 	}
 	return ""
