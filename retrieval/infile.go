@@ -11,8 +11,7 @@ func InFile(q Query) Prompt {
 		budget = DefaultBudget
 	}
 	prefix, suffix := q.Text[:q.Offset], q.Text[q.Offset:]
-	// The suffix gets at most a quarter of the budget; the prefix the rest.
-	suffix = fitHead(suffix, budget/4)
+	suffix = fitHead(suffix, budget/suffixPart)
 	prefix = fitTail(prefix, budget-EstimateTokens(suffix))
 	return Prompt{
 		Prefix: prefix,
@@ -25,8 +24,13 @@ func InFile(q Query) Prompt {
 	}
 }
 
-// DefaultBudget is the prompt budget in tokens when none is configured.
-const DefaultBudget = 2048
+const (
+	// DefaultBudget is the prompt budget in tokens when none is configured.
+	DefaultBudget = 2048
+	// suffixPart: the suffix gets at most budget/suffixPart tokens, the
+	// prefix (and retrieved context) the rest.
+	suffixPart = 4
+)
 
 // EstimateTokens over-estimates the BPE token count of s: code tokenizers
 // average 3–4 bytes a token, so it counts one per 3 bytes, plus one per line

@@ -1,0 +1,183 @@
+package retrieval
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/ghostline/ghostline/lang"
+)
+
+// The prompt's shares of the budget.
+const (
+	maxSkeletons     = 1    // skeletons in one prompt
+	skeletonShare    = 0.12 // of the retrieved context, at most, for skeletons
+	minSnippetTokens = 48   // a part cut shorter than this is not worth its header
+)
+
+// Compose fits candidates (skeletons and snippets from other files, best
+// first) around the current file's prefix and suffix within q.Budget
+// tokens. The suffix takes at most a quarter of the budget, as in InFile;
+// retrieved context takes at least share of the rest (more when the prefix
+// is short), skeletons at most skeletonShare of that. Snippets of one file that
+// overlap or touch are merged; each part is headed by its path as a comment.
+// In the prompt, skeletons come first, then snippets, the best nearest the
+// prefix.
+func Compose(q Query, candidates []Part, share float64) Prompt {
+	budget := q.Budget
+	if budget <= 0 {
+		budget = DefaultBudget
+	}
+	if share <= 0 || share > 1 {
+		share = DefaultContextShare
+	}
+	prefix, suffix := q.Text[:q.Offset], q.Text[q.Offset:]
+	suffix = fitHead(suffix, budget/suffixPart)
+	room := budget - EstimateTokens(suffix)
+	ctxBudget := max(room-EstimateTokens(prefix), int(float64(room)*share))
+	ctxBudget = min(ctxBudget, room)
+	header := func(p string) string { return lang.Get(q.Language).Comment(p) + "\n" }
+
+	var skels, snips []Part
+	used := 0
+	skelBudget := int(float64(ctxBudget) * skeletonShare)
+	for _, c := range candidates {
+		if c.Kind != PartSkeleton || len(skels) == maxSkeletons {
+			continue
+		}
+		left := min(skelBudget, ctxBudget) - used - EstimateTokens(header(c.Path))
+		if left < minSnippetTokens {
+			break
+		}
+		text := withNewline(c.Text)
+		if EstimateTokens(text) > left {
+			// Declarations carry more than doc comments: drop those first.
+			text = withNewline(fitHead(dropComments(lang.Get(lang.Of(c.Path)), text), left))
+		}
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		c.Text = header(c.Path) + text
+		c.Tokens = EstimateTokens(c.Text)
+		used += c.Tokens
+		skels = append(skels, c)
+	}
+	for _, c := range candidates {
+		if c.Kind != PartSnippet {
+			continue
+		}
+		c.Text = withNewline(c.Text)
+		if i := slices.IndexFunc(snips, func(s Part) bool {
+			return s.Path == c.Path && c.StartLine <= s.EndLine+1 && s.StartLine <= c.EndLine+1
+		}); i >= 0 {
+			merged := mergeSnippets(snips[i], c, header(c.Path))
+			if extra := merged.Tokens - snips[i].Tokens; used+extra <= ctxBudget {
+				used += extra
+				snips[i] = merged
+			}
+			continue
+		}
+		cost := EstimateTokens(header(c.Path) + c.Text)
+		if left := ctxBudget - used - EstimateTokens(header(c.Path)); cost > ctxBudget-used && left >= minSnippetTokens {
+			// Too big for what is left: keep the head of the window.
+			c.Text = withNewline(fitHead(c.Text, left))
+			if n := strings.Count(c.Text, "\n"); n > 0 {
+				c.EndLine = c.StartLine + n - 1
+			}
+			cost = EstimateTokens(header(c.Path) + c.Text)
+		}
+		if used+cost > ctxBudget || strings.TrimSpace(c.Text) == "" {
+			continue // a smaller one further down may still fit
+		}
+		c.Text = header(c.Path) + c.Text
+		c.Tokens = cost
+		used += cost
+		snips = append(snips, c)
+	}
+	slices.Reverse(snips) // the best nearest the prefix
+
+	prefix = fitTail(prefix, room-used)
+	var b strings.Builder
+	parts := make([]Part, 0, len(skels)+len(snips)+2)
+	for _, p := range append(skels, snips...) {
+		b.WriteString(p.Text)
+		parts = append(parts, p)
+	}
+	b.WriteString(prefix)
+	parts = append(parts,
+		Part{Kind: PartPrefix, Path: q.Path, Tokens: EstimateTokens(prefix), Text: prefix},
+		Part{Kind: PartSuffix, Path: q.Path, Tokens: EstimateTokens(suffix), Text: suffix})
+	out := Prompt{Prefix: b.String(), Suffix: suffix, Parts: parts}
+	out.Tokens = EstimateTokens(out.Prefix) + EstimateTokens(out.Suffix)
+	return out
+}
+
+// DefaultContextShare is the least share of the budget (after the suffix)
+// given to retrieved context when the prefix would fill it.
+const DefaultContextShare = 0.5
+
+// dropComments removes the lines of a skeleton in language l that hold
+// comments or strings (Python's docstrings) and no code.
+func dropComments(l *lang.Language, s string) string {
+	var b strings.Builder
+	line, code, other := 0, false, false // the current line's start; what it holds
+	l.Scan(s, lang.State{}, func(sp lang.Span) {
+		for i := sp.Start; i < sp.End; i++ {
+			switch {
+			case s[i] == '\n':
+				if code || !other {
+					b.WriteString(s[line : i+1])
+				}
+				line, code, other = i+1, false, false
+			case s[i] == ' ' || s[i] == '\t' || s[i] == '\r':
+			case sp.Class == lang.Code:
+				code = true
+			default:
+				other = true
+			}
+		}
+	})
+	if code || !other {
+		b.WriteString(s[line:])
+	}
+	return b.String()
+}
+
+func withNewline(s string) string {
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		return s + "\n"
+	}
+	return s
+}
+
+// mergeSnippets joins two overlapping or adjacent windows of one file; a
+// is already headed by hdr, b is not.
+func mergeSnippets(a, b Part, hdr string) Part {
+	aLines := strings.SplitAfter(strings.TrimPrefix(a.Text, hdr), "\n")
+	bLines := strings.SplitAfter(b.Text, "\n")
+	aLines, bLines = trimEmpty(aLines), trimEmpty(bLines)
+	start, end := min(a.StartLine, b.StartLine), max(a.EndLine, b.EndLine)
+	lines := make([]string, end-start+1)
+	for i, l := range bLines {
+		if k := b.StartLine - start + i; k >= 0 && k < len(lines) {
+			lines[k] = l
+		}
+	}
+	for i, l := range aLines {
+		if k := a.StartLine - start + i; k >= 0 && k < len(lines) {
+			lines[k] = l
+		}
+	}
+	a.Text = hdr + strings.Join(lines, "")
+	a.StartLine, a.EndLine = start, end
+	a.Score = max(a.Score, b.Score)
+	a.Tokens = EstimateTokens(a.Text)
+	return a
+}
+
+// trimEmpty drops the empty string SplitAfter leaves after a final newline.
+func trimEmpty(l []string) []string {
+	if n := len(l); n > 0 && l[n-1] == "" {
+		return l[:n-1]
+	}
+	return l
+}
