@@ -263,10 +263,13 @@ func runBenchDashboard(ctx context.Context, args []string) error {
 	if *fill > 0 {
 		t0 := time.Now()
 		last := time.Now()
+		fmt.Fprintf(os.Stderr, "filling %d synthetic events (progress every 5 s)\n", *fill)
 		n, err := collector.Fill(ctx, st, collector.FillOptions{Events: *fill, Members: 200, Teams: 10, Days: 90, Seed: 1}, func(done int) {
-			if time.Since(last) > 10*time.Second {
+			if time.Since(last) > 5*time.Second {
 				last = time.Now()
-				fmt.Fprintf(os.Stderr, "filled %d events (%.0f/s)\n", done, float64(done)/time.Since(t0).Seconds())
+				rate := float64(done) / time.Since(t0).Seconds()
+				eta := time.Duration(float64(max(*fill-done, 0)) / rate * float64(time.Second))
+				fmt.Fprintf(os.Stderr, "filled %d of %d events (%.0f%%, %.0f/s), about %s left\n", done, *fill, 100*float64(done)/float64(*fill), rate, eta.Round(time.Second))
 			}
 		})
 		if err != nil {

@@ -3,6 +3,7 @@ package collector
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -154,8 +155,11 @@ type FillOptions struct {
 	Seed    uint64
 }
 
-// Fill stores about opt.Events synthetic events through Ingest (so the
-// roll-ups are the ones ingestion maintains), in large per-member batches.
+// Fill stores about opt.Events synthetic events, in large per-member
+// transactions, and rolls them up every fillRollEvery events with the
+// roll-up ingestion uses (holding the roller's lock throughout, so the
+// background roller does not split the work into small transactions).
+// progress, when set, gets the count stored so far after each batch.
 func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done int)) (int, error) {
 	repos := make([]string, 40)
 	for i := range repos {
@@ -166,21 +170,31 @@ func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done in
 		Models:    []string{"qwen2.5-coder:1.5b", "qwen2.5-coder:7b", "builtin"},
 		Start:     time.Now().UTC().AddDate(0, 0, -opt.Days+1).Truncate(24 * time.Hour), Days: opt.Days, Seed: opt.Seed})
 	members := syn.Members()
+	st.rollMu.Lock()
+	defer st.rollMu.Unlock()
 	buf := make([][]telemetry.Event, len(members))
 	const batch = 4000
-	done := 0
+	done, unrolled := 0, 0
 	flush := func(i int) error {
 		if len(buf[i]) == 0 {
 			return nil
 		}
-		if _, err := st.Ingest(ctx, members[i], buf[i], false); err != nil {
+		err := st.tx(ctx, func(tx *sql.Tx) error {
+			_, err := st.insertEvents(ctx, tx, members[i], buf[i])
 			return err
-		}
-		if _, err := st.RollUpPending(ctx); err != nil {
-			return err
+		})
+		if err != nil {
+			return fmt.Errorf("fill: %w", err)
 		}
 		done += len(buf[i])
+		unrolled += len(buf[i])
 		buf[i] = buf[i][:0]
+		if unrolled >= fillRollEvery {
+			if _, err := st.rollUpLocked(ctx, fillRollEvery); err != nil {
+				return err
+			}
+			unrolled = 0
+		}
 		if progress != nil {
 			progress(done)
 		}
@@ -201,8 +215,14 @@ func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done in
 			return done, err
 		}
 	}
+	if _, err := st.rollUpLocked(ctx, fillRollEvery); err != nil {
+		return done, err
+	}
 	return done, ctx.Err()
 }
+
+// fillRollEvery is how many events Fill stores between roll-ups.
+const fillRollEvery = 200_000
 
 // QueryResult is the latency of building the page's data (every query of
 // the page) over several filters.

@@ -242,11 +242,18 @@ type pendingEvent struct {
 func (s *Store) RollUpPending(ctx context.Context) (int, error) {
 	s.rollMu.Lock()
 	defer s.rollMu.Unlock()
+	return s.rollUpLocked(ctx, rollBatch)
+}
+
+// rollUpLocked is RollUpPending with s.rollMu held, in transactions of up
+// to batch events (more events per transaction: fewer upserts of the same
+// roll-up rows).
+func (s *Store) rollUpLocked(ctx context.Context, batch int) (int, error) {
 	total := 0
 	for {
 		n := 0
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			pending, err := s.readPending(ctx, tx)
+			pending, err := s.readPending(ctx, tx, batch)
 			if err != nil || len(pending) == 0 {
 				return err
 			}
@@ -260,16 +267,16 @@ func (s *Store) RollUpPending(ctx context.Context) (int, error) {
 		if err != nil {
 			return total, fmt.Errorf("roll up: %w", err)
 		}
-		if n < rollBatch {
+		if n < batch {
 			return total, nil
 		}
 	}
 }
 
-func (s *Store) readPending(ctx context.Context, tx *sql.Tx) ([]pendingEvent, error) {
+func (s *Store) readPending(ctx context.Context, tx *sql.Tx, limit int) ([]pendingEvent, error) {
 	rs, err := tx.QueryContext(ctx, s.d.rebind(`SELECT member, team, id, kind, time_ms, suggestion_id, repo, language, model,
 		accepted_chars, survival_after_s, survival, typed_chars, latency_json
-		FROM events WHERE rolled = 0 ORDER BY received_ms, time_ms LIMIT ?`), rollBatch)
+		FROM events WHERE rolled = 0 ORDER BY received_ms, time_ms LIMIT ?`), limit)
 	if err != nil {
 		return nil, fmt.Errorf("read pending events: %w", err)
 	}
@@ -329,6 +336,23 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, m Member, batch []
 	received := time.Now().UnixMilli()
 	per := s.d.maxParams / len(eventColumns)
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(eventColumns)), ",") + ")"
+	if s.d.name == sqliteDialect.name { // see upsertRows
+		st, err := tx.PrepareContext(ctx, "INSERT INTO events ("+strings.Join(eventColumns, ",")+") VALUES "+row+" ON CONFLICT (member, id) DO NOTHING")
+		if err != nil {
+			return nil, fmt.Errorf("insert events: %w", err)
+		}
+		defer st.Close()
+		for i := range batch {
+			r, err := st.ExecContext(ctx, eventValues(m, &batch[i], received)...)
+			if err != nil {
+				return nil, fmt.Errorf("insert events: %w", err)
+			}
+			if n, _ := r.RowsAffected(); n == 1 {
+				inserted[batch[i].ID] = true
+			}
+		}
+		return inserted, nil
+	}
 	for start := 0; start < len(batch); start += per {
 		chunk := batch[start:min(start+per, len(batch))]
 		args := make([]any, 0, len(chunk)*len(eventColumns))
@@ -587,6 +611,21 @@ func (s *Store) upsertRows(ctx context.Context, tx *sql.Tx, table string, cols [
 		onConflict = " ON CONFLICT (" + strings.Join(cols[:nKey], ",") + ") DO UPDATE SET " + update
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	if s.d.name == sqliteDialect.name {
+		// In-process SQLite has no round trips to save: one prepared
+		// single-row statement beats preparing a long multi-row one each time.
+		st, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" ("+strings.Join(cols, ",")+") VALUES "+row+onConflict)
+		if err != nil {
+			return fmt.Errorf("upsert %s: %w", table, err)
+		}
+		defer st.Close()
+		for _, r := range rows {
+			if _, err := st.ExecContext(ctx, r...); err != nil {
+				return fmt.Errorf("upsert %s: %w", table, err)
+			}
+		}
+		return nil
+	}
 	per := s.d.maxParams / len(cols)
 	for start := 0; start < len(rows); start += per {
 		chunk := rows[start:min(start+per, len(rows))]
