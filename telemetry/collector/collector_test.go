@@ -497,3 +497,35 @@ func TestTokenList(t *testing.T) {
 	}
 	_ = io.Discard
 }
+
+// Before any accept or reject the page says so instead of drawing empty
+// acceptance charts; its tables scroll rather than lose columns.
+func TestPageWithoutDecisions(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *Store) {
+		h := NewServer(st, testOptions())
+		tok := addToken(t, st, "lead", "core", RoleViewer)
+		m := Member{Name: "alice", Team: "core"}
+		ingest := func(evs ...telemetry.Event) {
+			t.Helper()
+			if _, err := st.Ingest(context.Background(), m, evs, false); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.RollUpPending(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ingest(event("1", telemetry.KindRequested), event("2", telemetry.KindShown))
+		page := do(t, h, "GET", "/?from=2020-01-01&to=2030-01-01", tok, nil).body
+		if !strings.Contains(page, "no accept/reject decisions yet") || strings.Contains(page, `id="chart-daily"`) {
+			t.Errorf("no decisions yet: want the note and no acceptance chart")
+		}
+		if n := strings.Count(page, `<div class="scroll">`); n != strings.Count(page, `class="data"`) || n == 0 {
+			t.Errorf("%d of %d data tables in a scrolling box", n, strings.Count(page, `class="data"`))
+		}
+		ingest(event("3", telemetry.KindRejected))
+		page = do(t, h, "GET", "/?from=2020-01-01&to=2030-01-01", tok, nil).body
+		if strings.Contains(page, "no accept/reject decisions yet") || !strings.Contains(page, `id="chart-daily"`) {
+			t.Errorf("after a reject: want the acceptance charts")
+		}
+	})
+}

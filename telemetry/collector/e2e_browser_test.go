@@ -112,6 +112,17 @@ func TestBrowserDashboard(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read charts: %v", err)
 	}
+	// At 1,400 px a wide table scrolls in its box: the page itself never
+	// overflows, so no column (the survival one last) is out of reach.
+	overflow, err := chromedp.Run(tctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('table.data')).filter(t =>
+			!t.parentElement.classList.contains('scroll') || t.parentElement.scrollWidth < t.offsetWidth).map(t => t.id)
+		.concat(document.documentElement.scrollWidth > window.innerWidth ? ['page wider than the window'] : [])`))
+	if err != nil {
+		t.Fatalf("read table widths: %v", err)
+	}
+	for _, o := range overflow {
+		t.Errorf("at 1400 px: %s has columns out of reach", o)
+	}
 	shot, err := chromedp.Run(tctx, chromedp.FullScreenshot(100)) // quality 100: PNG
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)

@@ -26,8 +26,10 @@
   var common = { animation: false, responsive: true, maintainAspectRatio: false };
   var charts = {};
 
+  // Without accept/reject decisions the page has no acceptance canvases,
+  // only a note saying so.
   var daily = readTable('t-daily');
-  if (daily.length) {
+  if (daily.length && document.getElementById('chart-daily')) {
     charts.daily = new Chart(document.getElementById('chart-daily'), {
       data: {
         labels: daily.map(function (r) { return r.key; }),
@@ -48,7 +50,7 @@
   }
 
   var langs = readTable('t-languages');
-  if (langs.length) {
+  if (langs.length && document.getElementById('chart-languages')) {
     charts.languages = new Chart(document.getElementById('chart-languages'), {
       type: 'bar',
       data: {
