@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,7 +30,8 @@ func runBenchTyping(ctx context.Context, args []string) error {
 	pauses := fs.Int("pauses", 20, "pauses of 600-700 ms while typing, besides the end of typing")
 	runs := fs.Int("runs", 2, "runs per server (alternating between servers)")
 	seed := fs.Uint64("seed", 1, "random seed of the typing rhythm")
-	cpuprofile := fs.String("cpuprofile", "", "write ghostline's CPU profile of the last run (start and typing) to `FILE`")
+	against := fs.String("against", "", "another ghostline `BINARY` (e.g. built from main) run alternately beside this one")
+	cpuprofile := fs.String("cpuprofile", "", "write ghostline's CPU profile of the typing in the last run to `FILE`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -51,29 +53,49 @@ func runBenchTyping(ctx context.Context, args []string) error {
 		Repo: *repo, File: *file, Keystrokes: *keys, Pauses: *pauses, Seed: *seed,
 		MinGap: 60 * time.Millisecond, MaxGap: 150 * time.Millisecond, Pause: 650 * time.Millisecond,
 	}
+	bins := []string{bin}
+	if *against != "" {
+		bins = append(bins, *against)
+	}
 	var results []lspbench.TypingResult
 	for run := range *runs {
-		home, err := os.MkdirTemp("", "ghostline-bench-typing-")
-		if err != nil {
-			return err
+		for i, b := range bins {
+			r, err := typingRun(ctx, b, o, *cpuprofile != "" && run == *runs-1 && i == 0, *cpuprofile)
+			if err != nil {
+				return fmt.Errorf("%s run %d: %w", b, run+1, err)
+			}
+			if i > 0 {
+				r.Server = "against"
+			}
+			results = append(results, r)
 		}
-		ol := lsptest.NewOllama()
-		srv := lspbench.Ghostline(bin, home, ol)
-		if *cpuprofile != "" && run == *runs-1 {
-			srv.Args = append(srv.Args, "--cpuprofile", *cpuprofile)
-		}
-		r, err := lspbench.Typing(ctx, srv, o)
-		ol.Close()
-		os.RemoveAll(home)
-		if err != nil {
-			return fmt.Errorf("%s run %d: %w", srv.Name, run+1, err)
-		}
-		results = append(results, r)
 	}
 	fmt.Printf("typing replay: %d keystrokes %s-%s apart, %d pauses of %s±50ms (the last at the end), into %s of %s; instant fake model server\n",
 		*keys, o.MinGap, o.MaxGap, *pauses+1, o.Pause, *file, *repo)
 	printTyping(results)
 	return nil
+}
+
+// typingRun runs ghostline's binary bin once, in a fresh home, against a
+// fresh fake Ollama; profile asks for its CPU profile of the typing.
+func typingRun(ctx context.Context, bin string, o lspbench.TypingOptions, profile bool, file string) (lspbench.TypingResult, error) {
+	home, err := os.MkdirTemp("", "ghostline-bench-typing-")
+	if err != nil {
+		return lspbench.TypingResult{}, err
+	}
+	defer os.RemoveAll(home)
+	ol := lsptest.NewOllama()
+	defer ol.Close()
+	srv := lspbench.Ghostline(bin, home, ol)
+	if profile {
+		addr, err := freeLoopbackAddr()
+		if err != nil {
+			return lspbench.TypingResult{}, err
+		}
+		srv.Args = append(srv.Args, "--pprof", addr)
+		srv.Pprof, o.CPUProfile = "http://"+addr, file
+	}
+	return lspbench.Typing(ctx, srv, o)
 }
 
 // printTyping prints one column per run.
@@ -106,4 +128,14 @@ func printTyping(rs []lspbench.TypingResult) {
 		return fmt.Sprintf("%.2f s in %.1f s", r.StartCPU.Seconds(), r.StartWall.Seconds())
 	})
 	row("peak RSS", func(r lspbench.TypingResult) string { return fmt.Sprintf("%d MiB", r.PeakRSS>>20) })
+}
+
+// freeLoopbackAddr is a loopback address with a port free right now.
+func freeLoopbackAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }

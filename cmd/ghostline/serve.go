@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	httppprof "net/http/pprof"
 	"os"
 	"runtime/pprof"
+	"time"
 
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/engine"
@@ -25,6 +28,7 @@ func runServe(ctx context.Context, args []string) error {
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole session to `FILE` (for go tool pprof)")
 	memprofile := fs.String("memprofile", "", "write a heap profile to `FILE` when the session ends")
+	pprofAddr := fs.String("pprof", "", "serve net/http/pprof at `ADDR` (a loopback address, e.g. 127.0.0.1:6060) to profile a running session")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -41,6 +45,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer stopProfiles()
+	if *pprofAddr != "" {
+		if err := servePprof(ctx, *pprofAddr); err != nil {
+			return err
+		}
+	}
 	if *listen != "" {
 		return serveTCP(ctx, *listen)
 	}
@@ -127,4 +136,24 @@ func startProfiles(cpu, mem string) (stop func(), err error) {
 			slog.Warn("serve: heap profile", "err", err)
 		}
 	}, nil
+}
+
+// servePprof serves the runtime profiles at addr, which must be a loopback
+// address: profiles show code and paths.
+func servePprof(ctx context.Context, addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%w: --pprof %q: want a loopback IP address and port", errUsage, addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", httppprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	context.AfterFunc(ctx, func() { srv.Close() })
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,6 +36,9 @@ type TypingOptions struct {
 	Idle time.Duration
 	// StartTimeout bounds the wait for the server's start-up work.
 	StartTimeout time.Duration
+	// CPUProfile, when set and the server has a Pprof URL, receives the
+	// server's CPU profile of the typing.
+	CPUProfile string
 }
 
 // TypingResult is what one server cost on the replay.
@@ -84,6 +89,8 @@ type TypingServer struct {
 	Ask func(ctx context.Context, c *lsptest.Client, uri string, line, col uint32) *lsptest.Pending
 	// BackendCalls counts the model backend's completion calls so far.
 	BackendCalls func() int
+	// Pprof is the base URL of the server's net/http/pprof handlers, if any.
+	Pprof string
 }
 
 // TypingSampleIn cuts a typing sample out of a Go file: the document
@@ -174,6 +181,14 @@ func Typing(ctx context.Context, srv TypingServer, o TypingOptions) (TypingResul
 	calls0 := srv.BackendCalls()
 	cpu0, _ = processCPU(pid)
 	start := time.Now()
+	profiled := make(chan error, 1)
+	if o.CPUProfile != "" && srv.Pprof != "" {
+		// The schedule's expected length: the profile covers the typing.
+		d := time.Duration(o.Keystrokes)*(o.MinGap+o.MaxGap)/2 + time.Duration(o.Pauses+1)*o.Pause
+		go func() { profiled <- fetchProfile(ctx, srv.Pprof, d, o.CPUProfile) }()
+	} else {
+		profiled <- nil
+	}
 	keys, err := t.typeText(ctx, ReplayOptions{Typed: typed, Pauses: o.Pauses, Seed: o.Seed, MinGap: o.MinGap, MaxGap: o.MaxGap, Pause: o.Pause, PauseAnywhere: true})
 	if err != nil {
 		return fail(err)
@@ -214,6 +229,9 @@ func Typing(ctx context.Context, srv TypingServer, o TypingOptions) (TypingResul
 	if res.PeakRSS, err = peakRSS(pid); err != nil {
 		return fail(err)
 	}
+	if err := <-profiled; err != nil {
+		return fail(err)
+	}
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := c.Shutdown(sctx); err != nil {
@@ -252,29 +270,32 @@ func quiet(ctx context.Context, pid int) error {
 	}
 }
 
-// clockTick is the unit of /proc/PID/stat's CPU times (USER_HZ, 100 on
-// every Linux architecture Go runs on).
-const clockTick = 10 * time.Millisecond
-
-// processCPU is the user+system CPU time of a process and its exited
-// threads so far.
+// processCPU is the user+system CPU time of a process so far: the sum of
+// its threads' time on a CPU from /proc/PID/task/*/schedstat, in
+// nanoseconds (/proc/PID/stat counts in 10 ms ticks, too coarse for a few
+// milliseconds a keystroke). Go's threads live as long as the process.
 func processCPU(pid int) (time.Duration, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, fmt.Errorf("process CPU: %w", err)
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, fmt.Errorf("process CPU: no threads of process %d", pid)
 	}
-	// Fields after the command (which may hold spaces) in parentheses.
-	s := string(data)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, errors.New("process CPU: short /proc stat line")
+	var sum time.Duration
+	for _, t := range tasks {
+		data, err := os.ReadFile(t)
+		if err != nil {
+			continue // the thread exited meanwhile
+		}
+		f := strings.Fields(string(data))
+		if len(f) == 0 {
+			return 0, fmt.Errorf("process CPU: empty %s", t)
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("process CPU: %w", err)
+		}
+		sum += time.Duration(ns)
 	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, fmt.Errorf("process CPU: %w", err)
-	}
-	return time.Duration(utime+stime) * clockTick, nil
+	return sum, nil
 }
 
 // peakRSS is the process's peak resident set size (VmHWM) in bytes.
@@ -300,4 +321,27 @@ func (r TypingResult) PauseQuantile(q float64) time.Duration {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// fetchProfile writes the CPU profile of the next d from the pprof
+// handlers at base into file.
+func fetchProfile(ctx context.Context, base string, d time.Duration, file string) error {
+	u := fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, int(d.Seconds()+0.5))
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("CPU profile: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("CPU profile: %s", resp.Status)
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("CPU profile: %w", err)
+	}
+	return os.WriteFile(file, data, 0o644)
 }
