@@ -75,12 +75,15 @@ func (m *Model) Name() string { return "builtin" }
 // removed first. The language comes from the file name
 // (lang.Of), so each language has its own counts. Its
 // signature fits retrieval.Options.OnFile.
+//
+// Re-learning an edited file only recounts the n-grams that end in the
+// edited stretch of tokens: an editor's re-index after each pause in typing
+// costs a lexing pass, not two passes of counting over the whole file.
 func (m *Model) Learn(path string, src []byte) {
 	language := lang.Of(path)
 	toks, _, _ := lex(string(src), language, false)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.forget(path)
 	l := m.lang(language)
 	ids := make([]uint32, len(toks))
 	var enc []byte
@@ -88,7 +91,12 @@ func (m *Model) Learn(path string, src []byte) {
 		ids[i] = m.vocab.intern(t, m.opt.MaxVocab)
 		enc = binary.AppendUvarint(enc, uint64(ids[i]))
 	}
-	m.count(l, ids, (*table).addOrder)
+	if old, ok := m.files[path]; ok && old.lang == l {
+		m.recount(l, decodeIDs(old.toks), ids)
+	} else {
+		m.forget(path)
+		m.count(l, ids, 0, len(ids), (*table).addOrder)
+	}
 	m.files[path] = fileRec{lang: l, toks: slices.Clip(enc)}
 	if m.tab.size() > max(m.opt.MaxNgrams, m.pruneAt) {
 		m.pruned += m.tab.prune(m.opt.MaxNgrams * 7 / 10)
@@ -96,6 +104,23 @@ func (m *Model) Learn(path string, src []byte) {
 		// vocabulary), do not rescan after every file.
 		m.pruneAt = m.tab.size() + m.opt.MaxNgrams/4
 	}
+}
+
+// recount replaces the counts of old by those of ids. N-grams that end
+// within the common prefix, or that lie wholly within the common suffix,
+// are the same in both and are left alone.
+func (m *Model) recount(lang uint32, old, ids []uint32) {
+	p := 0
+	for p < len(old) && p < len(ids) && old[p] == ids[p] {
+		p++
+	}
+	s := 0
+	for s < len(old)-p && s < len(ids)-p && old[len(old)-1-s] == ids[len(ids)-1-s] {
+		s++
+	}
+	reach := m.opt.Order - 1 // an n-gram ending here reaches this far back
+	m.count(lang, old, p, min(len(old), len(old)-s+reach), (*table).subOrder)
+	m.count(lang, ids, p, min(len(ids), len(ids)-s+reach), (*table).addOrder)
 }
 
 // Forget removes everything path contributed.
@@ -111,22 +136,32 @@ func (m *Model) forget(path string) {
 		return
 	}
 	delete(m.files, path)
-	ids := make([]uint32, 0, len(rec.toks))
-	for b := rec.toks; len(b) > 0; {
+	ids := decodeIDs(rec.toks)
+	m.count(rec.lang, ids, 0, len(ids), (*table).subOrder)
+}
+
+// decodeIDs decodes a file record's token ids.
+func decodeIDs(b []byte) []uint32 {
+	ids := make([]uint32, 0, len(b))
+	for len(b) > 0 {
 		v, n := binary.Uvarint(b)
 		ids = append(ids, uint32(v))
 		b = b[n:]
 	}
-	m.count(rec.lang, ids, func(t *table, ck uint64, _ int, id uint32) { t.sub(ck, id) })
+	return ids
 }
 
 func (t *table) addOrder(ck uint64, order int, id uint32) { t.add(ck, order, id) }
 
-// count applies f to every n-gram of ids, orders 1..Order (context lengths
-// 0..Order-1). A context never reaches back over an unknown token.
-func (m *Model) count(lang uint32, ids []uint32, f func(t *table, ck uint64, order int, id uint32)) {
+func (t *table) subOrder(ck uint64, _ int, id uint32) { t.sub(ck, id) }
+
+// count applies f to every n-gram of ids that ends at a position in
+// [from, to), orders 1..Order (context lengths 0..Order-1). A context never
+// reaches back over an unknown token.
+func (m *Model) count(lang uint32, ids []uint32, from, to int, f func(t *table, ck uint64, order int, id uint32)) {
 	n := m.opt.Order
-	for i, id := range ids {
+	for i := from; i < to; i++ {
+		id := ids[i]
 		if id == unk {
 			continue
 		}

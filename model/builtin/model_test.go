@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -32,8 +34,10 @@ func handle%d(w http.ResponseWriter, r *http.Request) {
 func trained(t testing.TB, o Options) *Model {
 	t.Helper()
 	m := New(o)
-	for p, src := range corpus() {
-		m.Learn(p, []byte(src))
+	c := corpus()
+	// In a fixed order: token ids, and so the table's keys, follow it.
+	for _, p := range slices.Sorted(maps.Keys(c)) {
+		m.Learn(p, []byte(c[p]))
 	}
 	return m
 }
@@ -192,5 +196,38 @@ func TestLex(t *testing.T) {
 		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
 			t.Errorf("lex(%q) = %q, want %q", tt.src, got, tt.want)
 		}
+	}
+}
+
+// Re-learning an edited file recounts only the edited stretch, with the
+// same counts as forgetting the old version and learning the new one.
+func TestRelearnEditedFile(t *testing.T) {
+	src := corpus()["h1.go"]
+	mid := len(src) / 2
+	edits := map[string]string{
+		"insert":  src[:mid] + "x := compute(a, b)\n" + src[mid:],
+		"delete":  src[:mid] + src[mid+20:],
+		"replace": src[:mid] + "// a comment\n" + src[mid+5:],
+		"head":    "// head\n" + src,
+		"tail":    src + "\nvar tail = 1\n",
+		"same":    src,
+		"empty":   "",
+	}
+	for name, edited := range edits {
+		t.Run(name, func(t *testing.T) {
+			incr, full := trained(t, Options{}), trained(t, Options{})
+			incr.Learn("h1.go", []byte(edited))
+			full.Forget("h1.go")
+			full.Learn("h1.go", []byte(edited))
+			a, b := snapshot(incr), snapshot(full)
+			if len(a) != len(b) {
+				t.Fatalf("%d entries re-learnt, %d learnt afresh", len(a), len(b))
+			}
+			for k, v := range b {
+				if a[k] != v {
+					t.Fatalf("entry %x = %v re-learnt, %v learnt afresh", k, a[k], v)
+				}
+			}
+		})
 	}
 }
