@@ -13,6 +13,9 @@ type suggestion struct {
 	prefix string // document text before the cursor
 	suffix string // document text after the cursor
 	text   string // the suggested insertion
+	// replace is how many bytes of suffix the insertion replaces (closers
+	// the editor inserted): still there as the user types through.
+	replace int
 }
 
 // cache answers "typed-through" requests: after suggestion S at prefix P,

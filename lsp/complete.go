@@ -58,7 +58,7 @@ func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Sessio
 	pos := d.Position(off, enc)
 	if sug, rest, ok := s.cache.lookup(d.uri, d.text, off); ok {
 		s.items.sent(sug.id, sug.text, len(sug.text)-len(rest))
-		return itemList(rest, sug.id, pos), nil
+		return itemList(rest, sug.id, pos, d.Position(off+sug.replace, enc)), nil
 	}
 	if auto {
 		if err := sleep(ctx, wait); err != nil {
@@ -73,17 +73,19 @@ func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Sessio
 			return nil, err
 		}
 	case pipeline.OutcomeShown:
-		s.cache.add(d.uri, &suggestion{id: res.ID, prefix: d.text[:off], suffix: d.text[off:], text: res.Suggestion})
+		s.cache.add(d.uri, &suggestion{id: res.ID, prefix: d.text[:off], suffix: d.text[off:], text: res.Suggestion, replace: res.Replace})
 		s.items.sent(res.ID, res.Suggestion, 0)
-		return itemList(res.Suggestion, res.ID, pos), nil
+		return itemList(res.Suggestion, res.ID, pos, d.Position(off+res.Replace, enc)), nil
 	}
 	return none, nil
 }
 
-func itemList(text, id string, pos protocol.Position) InlineCompletionList {
+// itemList is one item that replaces the text between start and end (the
+// cursor, or what follows it on its line) with text.
+func itemList(text, id string, start, end protocol.Position) InlineCompletionList {
 	return InlineCompletionList{Items: []InlineCompletionItem{{
 		InsertText: text,
-		Range:      &protocol.Range{Start: pos, End: pos},
+		Range:      &protocol.Range{Start: start, End: end},
 		Command:    &protocol.Command{Title: "Accept ghostline suggestion", Command: CommandAccept, Arguments: []any{id}},
 	}}}
 }

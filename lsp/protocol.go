@@ -51,8 +51,9 @@ type InlineCompletionList struct {
 	Items []InlineCompletionItem `json:"items"`
 }
 
-// InlineCompletionItem is one suggestion. Range is the empty range at the
-// cursor: the text is inserted, nothing replaced.
+// InlineCompletionItem is one suggestion. Range starts at the cursor; it is
+// empty, or it ends further along the cursor's line when the text replaces
+// what is there (closers the editor auto-inserted, text it retypes).
 type InlineCompletionItem struct {
 	InsertText string            `json:"insertText"`
 	Range      *protocol.Range   `json:"range,omitempty"`

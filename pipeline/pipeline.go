@@ -84,6 +84,7 @@ type Pipeline struct {
 
 type pending struct {
 	id, path, text string
+	replace        int // bytes after the cursor the text replaced
 	offset         int
 	shownAt        time.Time
 	base           telemetry.Event
@@ -127,6 +128,10 @@ type Result struct {
 	Timings    []Timing
 	Notice     string // show the user once (e.g. fell back to the built-in model)
 	Err        error
+
+	// Replace is how many bytes after the cursor, on its line, Suggestion
+	// replaces (closers the editor inserted, text it retypes).
+	Replace int
 }
 
 // Explanation is the last decision, for `ghostline/explain`.
@@ -218,7 +223,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	}
 
 	t0 = time.Now()
-	singleLine := !s.Completion.MultiLine || !atLineEnd(req.Text, req.Offset)
+	singleLine := !s.Completion.MultiLine || !postprocess.MultiLine(req.Language, req.Text[req.Offset:])
 	mr, err := p.model.Complete(ctx, model.Request{
 		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
@@ -230,7 +235,11 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	}
 
 	t0 = time.Now()
-	text := postprocess.Clean(mr.Text, req.Text[:req.Offset], req.Text[req.Offset:], postprocess.Options{SingleLine: singleLine})
+	pp := postprocess.Process(postprocess.Input{
+		Raw: mr.Text, Prefix: req.Text[:req.Offset], Suffix: req.Text[req.Offset:],
+		Language: req.Language, Path: req.Path, SingleLine: singleLine,
+	})
+	text := pp.Text
 	stage("postprocess", t0)
 	if text == "" {
 		// Nothing worth inserting: this request's one generated event ends it.
@@ -262,12 +271,12 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		res.Outcome, res.Err = OutcomeCancelled, ctx.Err()
 		return res
 	}
-	res.Suggestion, res.Outcome = text, OutcomeShown
+	res.Suggestion, res.Replace, res.Outcome = text, pp.Replace, OutcomeShown
 	p.explain(res, "gate2")
 	out := finish(telemetry.KindShown)
 	shown := base
 	shown.Model, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
-	p.show(&pending{id: res.ID, path: req.Path, text: text, offset: req.Offset, shownAt: time.Now(), base: shown})
+	p.show(&pending{id: res.ID, path: req.Path, text: text, replace: pp.Replace, offset: req.Offset, shownAt: time.Now(), base: shown})
 	return out
 }
 
@@ -288,7 +297,8 @@ func (p *Pipeline) Accepted(id string, at time.Time) error {
 	p.history.Decided(at, true, pd.text)
 	e := withKind(pd.base, telemetry.KindAccepted)
 	e.Time = at.UTC()
-	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = len(pd.text), len(strings.Fields(pd.text)), strings.Count(pd.text, "\n")+1
+	// What the document gained: the closers the text replaced were there.
+	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = len(pd.text)-pd.replace, len(strings.Fields(pd.text)), strings.Count(pd.text, "\n")+1
 	p.record(e)
 	if p.survival != nil {
 		p.survival.Accepted(e, pd.path, pd.offset, pd.text)
@@ -451,16 +461,6 @@ func latencies(ts []Timing) map[string]float64 {
 		m[t.Stage] = float64(t.D.Microseconds()) / 1000
 	}
 	return m
-}
-
-// atLineEnd reports whether only whitespace follows the cursor on its line:
-// only there may a suggestion span several lines.
-func atLineEnd(text string, off int) bool {
-	rest := text[off:]
-	if i := strings.IndexByte(rest, '\n'); i >= 0 {
-		rest = rest[:i]
-	}
-	return strings.TrimSpace(rest) == ""
 }
 
 func hash(s string) string {
