@@ -12,7 +12,6 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
-	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/pipeline"
 )
 
@@ -171,17 +170,20 @@ func (n *notifier) lastError() string {
 	return n.last
 }
 
-// explainError classifies a pipeline error and says what to do about it.
+// advised is an error that names its kind and says what to do about it,
+// as the model backends' errors do.
+type advised interface {
+	error
+	Class() string
+	Fix() string
+}
+
+// explainError returns the kind of a pipeline error (for telling the user
+// once per kind) and the message to show.
 func explainError(err error) (class, msg string) {
-	switch {
-	case errors.Is(err, model.ErrUnavailable):
-		return "unavailable", fmt.Sprintf("ghostline: cannot reach the model server (%v). Start it (ollama serve) or set model.endpoint; `ghostline doctor` checks the setup.", err)
-	case errors.Is(err, model.ErrModelNotFound):
-		return "not-found", fmt.Sprintf("ghostline: the model server does not have the model (%v). Pull it (ollama pull <model.name>) or change model.name.", err)
-	case errors.Is(err, model.ErrTimeout):
-		return "timeout", fmt.Sprintf("ghostline: the model did not answer in time (%v). A larger model.timeoutMs or a smaller model helps.", err)
-	case errors.Is(err, model.ErrBadResponse):
-		return "bad-response", fmt.Sprintf("ghostline: the model server sent a bad response (%v).", err)
+	var a advised
+	if errors.As(err, &a) {
+		return a.Class(), fmt.Sprintf("ghostline: %v. To fix: %s (`ghostline doctor` checks the setup).", err, a.Fix())
 	}
 	return "other", fmt.Sprintf("ghostline: completion failed: %v", err)
 }

@@ -123,11 +123,11 @@ func TestServeModelFailures(t *testing.T) {
 		setup func(ol *lsptest.Ollama) string // returns the endpoint
 		want  string                          // in the message
 	}{
-		{"down", func(ol *lsptest.Ollama) string { ol.Close(); return ol.URL() }, "cannot reach"},
-		{"slow", func(ol *lsptest.Ollama) string { ol.SetMode(lsptest.OllamaSlow); return ol.URL() }, "in time"},
+		{"down", func(ol *lsptest.Ollama) string { ol.Close(); return ol.URL() }, "To fix: start Ollama: ollama serve"},
+		{"slow", func(ol *lsptest.Ollama) string { ol.SetMode(lsptest.OllamaSlow); return ol.URL() }, "model.timeoutMs"},
 		{"http 500", func(ol *lsptest.Ollama) string { ol.SetMode(lsptest.OllamaHTTPError); return ol.URL() }, "bad response"},
 		{"malformed stream", func(ol *lsptest.Ollama) string { ol.SetMode(lsptest.OllamaMalformed); return ol.URL() }, "bad response"},
-		{"model not pulled", func(ol *lsptest.Ollama) string { ol.SetMode(lsptest.OllamaNotFound); return ol.URL() }, "does not have the model"},
+		{"model not pulled", func(ol *lsptest.Ollama) string { ol.SetMode(lsptest.OllamaNotFound); return ol.URL() }, "To fix: ollama pull"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,8 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -404,7 +405,8 @@ func TestTypedThrough(t *testing.T) {
 func TestErrorsShownOncePerOutage(t *testing.T) {
 	h := start(t, setup{})
 	_ = h.DidOpen(h.ctx, uri, "go", source)
-	var fail error = fmt.Errorf("dial tcp: connection refused: %w", model.ErrUnavailable)
+	down, broken := modelErr(t, closedPort(t)), modelErr(t, failingServer(t))
+	fail := down
 	h.model.setAnswer(func(ctx context.Context, req model.Request) (model.Result, error) {
 		if fail != nil {
 			return model.Result{}, fail
@@ -424,14 +426,14 @@ func TestErrorsShownOncePerOutage(t *testing.T) {
 	}
 	ask(3)
 	msgs := h.ShowMessages()
-	if len(msgs) != 1 || !strings.Contains(msgs[0].Message, "cannot reach the model server") {
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Message, "model server unavailable") || !strings.Contains(msgs[0].Message, "ollama serve") {
 		t.Fatalf("messages after 3 failures = %+v, want one", msgs)
 	}
 	st, err := h.Status(h.ctx)
 	if err != nil || st.Error == "" || st.Model != "fake" || !st.Ready {
 		t.Errorf("status during outage: %+v %v", st, err)
 	}
-	fail = fmt.Errorf("HTTP 500: %w", model.ErrBadResponse)
+	fail = broken
 	ask(2)
 	if n := len(h.ShowMessages()); n != 2 {
 		t.Errorf("a different failure: %d messages, want 2", n)
@@ -439,11 +441,42 @@ func TestErrorsShownOncePerOutage(t *testing.T) {
 	fail = nil
 	ask(1)
 	_ = h.DidChange(h.ctx, uri, 2, lsptest.Insert(3, 5, "Z")) // so that the cache misses
-	fail = fmt.Errorf("HTTP 500: %w", model.ErrBadResponse)
+	fail = broken
 	ask(2)
 	if n := len(h.ShowMessages()); n != 3 {
 		t.Errorf("failure after recovery: %d messages, want 3", n)
 	}
+}
+
+// modelErr is the error a real Ollama backend returns from endpoint.
+func modelErr(t *testing.T, endpoint string) error {
+	t.Helper()
+	b, err := model.Open(config.Model{Provider: "ollama", Endpoint: endpoint, Name: "m", TimeoutMs: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.Complete(context.Background(), model.Request{Prefix: "x"})
+	if err == nil {
+		t.Fatal("the backend answered")
+	}
+	return err
+}
+
+func closedPort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	return "http://" + ln.Addr().String()
+}
+
+func failingServer(t *testing.T) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "out of memory", http.StatusInternalServerError)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 func TestNoticeShownOnce(t *testing.T) {

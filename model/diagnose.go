@@ -2,7 +2,6 @@ package model
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -53,10 +52,10 @@ func Diagnose(ctx context.Context, c config.Model) Diagnosis {
 		}
 	case *OpenAI:
 		if err := s.Check(ctx); err != nil {
-			d.add("server", false, err.Error(), serverFix(c, d.Endpoint, err))
+			d.add("server", false, err.Error(), FixOf(err))
 			return d
 		}
-		d.add("server", true, s.what()+" answers", "")
+		d.add("server", true, s.origin().what+" answers", "")
 	}
 	d.Usable = d.generate(ctx, b)
 	return d
@@ -81,22 +80,18 @@ func (d *Diagnosis) ollama(ctx context.Context, o *Ollama) bool {
 	rctx, cancel := withTimeout(ctx, o.timeout)
 	version, err := o.client.Version(rctx)
 	if err != nil {
-		err = failure(ctx, rctx, "ollama at "+d.Endpoint, o.timeout, err)
+		err = failure(ctx, rctx, o.origin(), o.timeout, err)
 	}
 	cancel()
 	if err != nil {
-		d.add("endpoint", false, err.Error(), serverFix(config.Model{Provider: "ollama"}, d.Endpoint, err))
+		d.add("endpoint", false, err.Error(), FixOf(err))
 		return false
 	}
 	d.add("endpoint", true, fmt.Sprintf("Ollama %s answers at %s", version, d.Endpoint), "")
 
 	info, err := o.inspect(ctx)
 	if err != nil {
-		fix := "see the Ollama server's log"
-		if errors.Is(err, ErrModelNotFound) {
-			fix = "ollama pull " + shellQuote(o.name)
-		}
-		d.add("model", false, err.Error(), fix)
+		d.add("model", false, err.Error(), FixOf(err))
 		return false
 	}
 	d.add("model", true, fmt.Sprintf("%s is on the server (family %s)", o.name, orUnknown(info.family)), "")
@@ -127,22 +122,6 @@ func (d *Diagnosis) generate(ctx context.Context, b Backend) bool {
 	d.add("generate", true, fmt.Sprintf("%d tokens in %v (this includes loading the model if it was not loaded)",
 		res.Tokens, time.Since(start).Round(time.Millisecond)), "")
 	return true
-}
-
-// serverFix says what to do when the server does not answer.
-func serverFix(c config.Model, endpoint string, err error) string {
-	switch {
-	case errors.Is(err, ErrModelNotFound):
-		return fmt.Sprintf("load or name a model the server has (model.name), e.g. check %s/v1/models", endpoint)
-	case !errors.Is(err, ErrUnavailable) && !errors.Is(err, ErrTimeout):
-		return "check that model.endpoint points at a model server of model.provider's kind"
-	case c.Provider == "ollama" && isLoopback(endpoint):
-		return "start Ollama: ollama serve"
-	case c.Provider == "llamacpp" && isLoopback(endpoint):
-		return "start llama.cpp: llama-server -m MODEL.gguf --port 8080"
-	default:
-		return fmt.Sprintf("start the model server at %s or correct model.endpoint", endpoint)
-	}
 }
 
 func isLoopback(endpoint string) bool {

@@ -28,20 +28,86 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 	return context.WithTimeoutCause(ctx, d, ErrTimeout)
 }
 
+// Error is a failed model request: its class (it wraps one of the
+// sentinels of model.go), what happened, and what the user can do about it.
+// Backends return it for every failure but the caller's own cancellation.
+type Error struct {
+	class error
+	msg   string
+	fix   string
+}
+
+func (e *Error) Error() string { return e.msg }
+
+func (e *Error) Unwrap() error { return e.class }
+
+// Class names the kind of failure ("unavailable", "not-found", "timeout",
+// "bad-response"), so a caller can tell the user once per kind.
+func (e *Error) Class() string { return classNames[e.class] }
+
+// Fix says what to do, for the server and provider at hand ("start
+// Ollama: ollama serve").
+func (e *Error) Fix() string { return e.fix }
+
+var classNames = map[error]string{
+	ErrUnavailable: "unavailable", ErrModelNotFound: "not-found", ErrTimeout: "timeout", ErrBadResponse: "bad-response",
+}
+
+// FixOf returns the fix an error from a backend carries, or "".
+func FixOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.fix
+	}
+	return ""
+}
+
+// origin is the server a request went to, for error messages and fixes.
+type origin struct {
+	what     string // "ollama qwen at http://..."
+	provider string // ollama, openai or llamacpp
+	endpoint string // credentials removed
+	model    string
+}
+
+// fix says what to do about a failure of class at o: the one place this
+// advice is worded (doctor, the editor's messages and the fallback notice
+// all show it).
+func (o origin) fix(class error) string {
+	local := isLoopback(o.endpoint)
+	switch {
+	case class == ErrTimeout:
+		return fmt.Sprintf("raise model.timeoutMs or use a smaller model, and check that the server at %s is not stuck", o.endpoint)
+	case class == ErrModelNotFound && o.provider == "ollama":
+		return "ollama pull " + shellQuote(o.model)
+	case class == ErrModelNotFound:
+		return fmt.Sprintf("load or name a model the server has (model.name), e.g. check %s/v1/models", o.endpoint)
+	case class == ErrBadResponse && o.provider == "ollama":
+		return "see the Ollama server's log"
+	case class == ErrBadResponse:
+		return "check that model.endpoint points at a model server of model.provider's kind"
+	case o.provider == "ollama" && local:
+		return "start Ollama: ollama serve"
+	case o.provider == "llamacpp" && local:
+		return "start llama.cpp: llama-server -m MODEL.gguf --port 8080"
+	}
+	return fmt.Sprintf("start the model server at %s or correct model.endpoint", o.endpoint)
+}
+
 // failure turns err from a request made under rctx (derived from the
-// caller's ctx by withTimeout) into one error: the caller's ctx.Err() when it
-// gave up, else one of the sentinels with a short explanation. The original
-// error is not wrapped, so nothing it carries (a key echoed by a server) can
-// leak past redact.
-func failure(ctx, rctx context.Context, what string, timeout time.Duration, err error, secrets ...string) error {
+// caller's ctx by withTimeout) to the server o into one error: the caller's
+// ctx.Err() when it gave up, else an *Error with a short explanation. The
+// original error is not wrapped, so nothing it carries (a key echoed by a
+// server) can leak past redact.
+func failure(ctx, rctx context.Context, o origin, timeout time.Duration, err error, secrets ...string) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if errors.Is(context.Cause(rctx), ErrTimeout) {
-		return fmt.Errorf("%s: %w after %v", what, ErrTimeout, timeout)
+		return &Error{class: ErrTimeout, msg: fmt.Sprintf("%s: %v after %v", o.what, ErrTimeout, timeout), fix: o.fix(ErrTimeout)}
 	}
 	sentinel, detail := classify(err)
-	return fmt.Errorf("%s: %w: %s", what, sentinel, redact(detail, secrets...))
+	return &Error{class: sentinel, msg: fmt.Sprintf("%s: %v: %s", o.what, sentinel, redact(detail, secrets...)), fix: o.fix(sentinel)}
 }
 
 // classify maps a transport or server error to a sentinel and a one-line detail.

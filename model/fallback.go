@@ -79,7 +79,11 @@ func (f *Fallback) failed(err error) string {
 		return ""
 	}
 	f.told = true
-	return fmt.Sprintf("%v; using the built-in model until it answers (run `ghostline doctor` for help)", err)
+	notice := fmt.Sprintf("%v; using the built-in model until it answers", err)
+	if fix := FixOf(err); fix != "" {
+		notice += " (to fix: " + fix + ")"
+	}
+	return notice
 }
 
 // Probe checks the server ahead of the first request and returns the

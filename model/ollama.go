@@ -128,12 +128,14 @@ func (o *Ollama) inspect(ctx context.Context) (*ollamaInfo, error) {
 	defer cancel()
 	info, err := o.show(rctx)
 	if err != nil {
-		return nil, failure(ctx, rctx, o.what(), o.timeout, err)
+		return nil, failure(ctx, rctx, o.origin(), o.timeout, err)
 	}
 	return info, nil
 }
 
-func (o *Ollama) what() string { return fmt.Sprintf("ollama %s at %s", o.name, o.base.Redacted()) }
+func (o *Ollama) origin() origin {
+	return origin{what: fmt.Sprintf("ollama %s at %s", o.name, o.base.Redacted()), provider: "ollama", endpoint: o.base.Redacted(), model: o.name}
+}
 
 // show returns the cached /api/show answer, asking the server on first use.
 // Failures are not cached: the model may be pulled a moment later.
@@ -183,7 +185,7 @@ func (o *Ollama) Complete(ctx context.Context, req Request) (Result, error) {
 	defer cancel()
 	info, err := o.show(rctx)
 	if err != nil {
-		return Result{}, failure(ctx, rctx, o.what(), o.timeout, err)
+		return Result{}, failure(ctx, rctx, o.origin(), o.timeout, err)
 	}
 	gen := o.request(req, info)
 	col := newCollector(req, gen.Options["stop"].([]string))
@@ -225,7 +227,7 @@ func (o *Ollama) Complete(ctx context.Context, req Request) (Result, error) {
 		}
 	}
 	if err != nil {
-		return Result{}, failure(ctx, rctx, o.what(), o.timeout, err)
+		return Result{}, failure(ctx, rctx, o.origin(), o.timeout, err)
 	}
 	return col.result(o.name), nil
 }

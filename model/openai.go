@@ -89,12 +89,13 @@ func (o *OpenAI) Name() string {
 // Endpoint is the server URL in use (credentials removed).
 func (o *OpenAI) Endpoint() string { return o.base.Redacted() }
 
-func (o *OpenAI) what() string {
-	api := "openai"
+func (o *OpenAI) origin() origin {
+	api, provider := "openai", "openai"
 	if o.infill {
-		api = "llama.cpp"
+		api, provider = "llama.cpp", "llamacpp"
 	}
-	return fmt.Sprintf("%s %s at %s", api, o.Name(), o.base.Redacted())
+	return origin{what: fmt.Sprintf("%s %s at %s", api, o.Name(), o.base.Redacted()), provider: provider,
+		endpoint: o.base.Redacted(), model: o.name}
 }
 
 // Check reports whether the server answers (and, for /v1, lists the model):
@@ -104,7 +105,7 @@ func (o *OpenAI) Check(ctx context.Context) error {
 	defer cancel()
 	err := o.check(rctx)
 	if err != nil {
-		return failure(ctx, rctx, o.what(), o.timeout, err, o.key)
+		return failure(ctx, rctx, o.origin(), o.timeout, err, o.key)
 	}
 	return nil
 }
@@ -163,7 +164,7 @@ func (o *OpenAI) Complete(ctx context.Context, req Request) (Result, error) {
 		err = nil
 	}
 	if err != nil {
-		return Result{}, failure(ctx, rctx, o.what(), o.timeout, err, o.key)
+		return Result{}, failure(ctx, rctx, o.origin(), o.timeout, err, o.key)
 	}
 	return col.result(o.Name()), nil
 }
