@@ -32,6 +32,7 @@ type binary struct {
 // cache and data directories; settings nil: no initialize.
 func startBinary(t *testing.T, settings map[string]any, args ...string) *binary {
 	t.Helper()
+	bin := ghostline(t) // built before the clock starts: a loaded machine may take a minute to link
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	home := t.TempDir()
@@ -42,7 +43,7 @@ func startBinary(t *testing.T, settings map[string]any, args ...string) *binary 
 	if err := os.WriteFile(filepath.Join(ws, "main.go"), []byte(source), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := lsptest.Start(ctx, ghostline(t), lsptest.Options{
+	c, err := lsptest.Start(ctx, bin, lsptest.Options{
 		Args: append([]string{"serve", "--log-level", "debug"}, args...),
 		Env: []string{
 			"XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
@@ -128,10 +129,11 @@ func TestServeBadInput(t *testing.T) {
 }
 
 func TestServeTCP(t *testing.T) {
+	bin := ghostline(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	home := t.TempDir()
-	cmd := exec.CommandContext(ctx, ghostline(t), "serve", "--listen", "127.0.0.1:0")
+	cmd := exec.CommandContext(ctx, bin, "serve", "--listen", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+home, "XDG_DATA_HOME="+home)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
