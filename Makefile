@@ -6,7 +6,7 @@ PREFIX  ?= $(HOME)/.local
 GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path '*/node_modules/*')
 
 .PHONY: build run test test-go lint bench install clean ranker-model \
-	test-ollama test-pg e2e e2e-dashboard bench-dashboard dashboard-assets
+	test-ollama test-pg fuzz e2e e2e-dashboard bench-dashboard dashboard-assets
 
 build:
 	$(GO) build -o $(BIN) ./cmd/ghostline
@@ -28,6 +28,15 @@ test: lint test-go test-editors
 
 test-go:
 	$(GO) test -count=1 ./...
+
+# Each fuzz target for a bounded time (go test -fuzz takes one target per run).
+FUZZTIME ?= 20s
+FUZZ     := ./lsp/:FuzzStream ./lsp/:FuzzMessage ./lsp/:FuzzMapper
+fuzz:
+	@for t in $(FUZZ); do \
+		echo "fuzz $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) "$${t%%:*}" || exit 1; \
+	done
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./lsp/ ./ranker/ ./retrieval/... ./model/builtin/

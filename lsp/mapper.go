@@ -129,13 +129,27 @@ func (m *Mapper) Offset(p protocol.Position, enc Encoding) int {
 }
 
 // Position returns the position of byte offset off, clamped to the text. An
-// offset inside a UTF-8 sequence counts from that character's start.
+// offset inside a character (a UTF-8 sequence) counts from that character's
+// start.
 func (m *Mapper) Position(off int, enc Encoding) protocol.Position {
 	off = min(max(off, 0), len(m.text))
 	i := sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > off }) - 1
 	start, end := m.line(i)
 	off = min(off, end) // inside "\r\n": the end of the line
-	return protocol.Position{Line: uint32(i), Character: uint32(bytesToUnits(m.text[start:off], enc))}
+	return protocol.Position{Line: uint32(i), Character: uint32(unitsBefore(m.text[start:end], off-start, enc))}
+}
+
+// unitWidth is the number of units of enc of rune r, read from size bytes.
+// An invalid byte (r is utf8.RuneError, size 1) is one unit either way: it
+// reaches the editor as U+FFFD.
+func unitWidth(r rune, size int, enc Encoding) int {
+	switch {
+	case enc == UTF8:
+		return size
+	case r >= 0x10000:
+		return 2 // a surrogate pair
+	}
+	return 1
 }
 
 // unitsToBytes returns the byte length of the longest prefix of line that
@@ -145,54 +159,32 @@ func unitsToBytes(line string, n int, enc Encoding) int {
 		return len(line) // a character never has more units than bytes
 	}
 	units := 0
-	for i, r := range line {
-		w := 1
-		if enc == UTF8 {
-			w = utf8.RuneLen(r)
-			if r == utf8.RuneError {
-				_, w = utf8.DecodeRuneInString(line[i:])
-			}
-		} else if r >= 0x10000 {
-			w = 2
-		}
+	for i := 0; i < len(line); {
+		r, size := utf8.DecodeRuneInString(line[i:])
+		w := unitWidth(r, size, enc)
 		if units+w > n {
 			return i
 		}
 		units += w
+		i += size
 	}
 	return len(line)
 }
 
-// bytesToUnits counts the units of enc in s; a partial UTF-8 sequence at the
-// end of s does not count.
-func bytesToUnits(s string, enc Encoding) int {
-	if enc == UTF8 {
-		if r, w := utf8.DecodeLastRuneInString(s); r == utf8.RuneError && w == 1 {
-			// Step back to the start of a sequence cut by the offset.
-			for k := len(s) - 1; k >= 0 && k >= len(s)-utf8.UTFMax; k-- {
-				if utf8.RuneStart(s[k]) {
-					if !utf8.FullRuneInString(s[k:]) {
-						return k
-					}
-					break
-				}
-			}
-		}
-		return len(s)
-	}
+// unitsBefore counts the units of enc in s[:n]; a character that n cuts
+// does not count.
+func unitsBefore(s string, n int, enc Encoding) int {
 	units := 0
-	for i, r := range s {
-		if r == utf8.RuneError && !utf8.FullRuneInString(s[i:]) {
-			break // a sequence cut by the offset
+	for i := 0; i < n; {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if i+size > n {
+			break
 		}
-		if r >= 0x10000 {
-			units += 2
-		} else {
-			units++
-		}
+		units += unitWidth(r, size, enc)
+		i += size
 	}
 	return units
 }
 
 // UnitLen is the length of s in units of enc.
-func UnitLen(s string, enc Encoding) int { return bytesToUnits(s, enc) }
+func UnitLen(s string, enc Encoding) int { return unitsBefore(s, len(s), enc) }

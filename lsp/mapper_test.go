@@ -3,8 +3,11 @@ package lsp
 import (
 	"math/rand/v2"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	protocol "github.com/tliron/glsp/protocol_3_16"
 )
@@ -156,4 +159,63 @@ func TestMapperReplace(t *testing.T) {
 			t.Fatalf("trial %d: replace(%q, %d, %d, %q): lines %v, want %v", trial, text, start, end, repl, got.lines, want.lines)
 		}
 	}
+}
+
+// refOffset is Offset written the slow, obvious way, as the fuzz reference:
+// split into lines with a regexp, encode each character on its own with
+// unicode/utf16, count.
+func refOffset(text string, line, char int, enc Encoding) int {
+	ends := lineEnd.FindAllStringIndex(text, -1)
+	if line > len(ends) {
+		return len(text)
+	}
+	start, end := 0, len(text)
+	if line > 0 {
+		start = ends[line-1][1]
+	}
+	if line < len(ends) {
+		end = ends[line][0]
+	}
+	units, off := 0, start
+	for off < end {
+		r, size := utf8.DecodeRuneInString(text[off:end])
+		w := size // UTF-8: bytes, an invalid byte counting as one
+		if enc == UTF16 {
+			w = len(utf16.Encode([]rune{r})) // an invalid byte is U+FFFD: one unit
+		}
+		if units+w > char {
+			break
+		}
+		units += w
+		off += size
+	}
+	return off
+}
+
+var lineEnd = regexp.MustCompile(`\r\n|\r|\n`)
+
+// FuzzMapper checks Offset against refOffset, and that Position inverts it,
+// on any text (CRLF, lone CR, surrogate pairs, invalid UTF-8).
+func FuzzMapper(f *testing.F) {
+	f.Add("aé𝄞b\nxy\r\nz\rlast", uint32(0), uint32(3))
+	f.Add("\r\n\r\r\n\n", uint32(2), uint32(0))
+	f.Add("x\xff\xfe𝄞\r\n", uint32(0), uint32(2))
+	f.Add("😀😀\n", uint32(0), uint32(3))
+	f.Fuzz(func(t *testing.T, text string, line, char uint32) {
+		m := NewMapper(text)
+		line, char = line%uint32(m.Lines()+2), char%64
+		for _, enc := range []Encoding{UTF16, UTF8} {
+			off := m.Offset(pos(line, char), enc)
+			if want := refOffset(text, int(line), int(char), enc); off != want {
+				t.Fatalf("Offset(%q, %d:%d, %s) = %d, want %d", text, line, char, enc, off, want)
+			}
+			if int(line) >= m.Lines() {
+				continue
+			}
+			p := m.Position(off, enc)
+			if back := m.Offset(p, enc); back != off || p.Line != line || p.Character > char {
+				t.Fatalf("%s: %d:%d → offset %d → %d:%d → %d", enc, line, char, off, p.Line, p.Character, back)
+			}
+		}
+	})
 }

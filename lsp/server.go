@@ -216,7 +216,12 @@ func (s *Server) request(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
 	case MethodInlineCompletion:
 		s.inlineCompletion(conn, req)
 	case protocol.MethodWorkspaceExecuteCommand:
-		s.async(conn, req, "", func(ctx context.Context) (any, error) { return s.executeCommand(req) })
+		// In the read loop, like didPartialAccept and didReject: feedback
+		// must be applied in order with the document notifications around
+		// it, or an edit right after an accept supersedes the suggestion
+		// first. Accepted only records an event; it does not wait.
+		res, err := s.executeCommand(req)
+		s.reply(conn, req.ID, res, err)
 	case MethodExplain:
 		s.async(conn, req, "", func(ctx context.Context) (any, error) { return s.explain(), nil })
 	case MethodStatus:

@@ -520,6 +520,8 @@ func TestMalformedInput(t *testing.T) {
 		{`{"jsonrpc":"2.0","id":77}`, true, jsonrpc2.CodeInvalidRequest},
 		{"garbage without a header\r\n\r\n", false, jsonrpc2.CodeParseError},
 		{"Content-Length: lots\r\n\r\n", false, jsonrpc2.CodeParseError},
+		// Content-Length counted in characters: 2 bytes short.
+		{"Content-Length: 81\r\n\r\n" + `{"jsonrpc":"2.0","id":8,"method":"ghostline/status","params":{"x":"héllo wörld"}}`, false, jsonrpc2.CodeParseError},
 	} {
 		if err := h.WriteRaw([]byte(raw.data), raw.frame); err != nil {
 			t.Fatal(err)
@@ -739,5 +741,39 @@ func TestNoProgressWithoutClientSupport(t *testing.T) {
 	st, _ := h.Status(h.ctx)
 	if st.Indexing == nil || st.Indexing.Done != 1 || len(h.Received("window/workDoneProgress/create"))+len(h.Received(protocol.MethodProgress)) != 0 {
 		t.Errorf("status %+v; progress sent to a client that did not ask for it", st.Indexing)
+	}
+}
+
+// An accept sent right before a whole-document change and a new request is
+// applied first, like the notifications around it: the suggestion is logged
+// as accepted, never as superseded.
+func TestAcceptInOrderWithEdits(t *testing.T) {
+	h := start(t, setup{})
+	_ = h.DidOpen(h.ctx, uri, "go", source)
+	h.model.setAnswer(func(ctx context.Context, req model.Request) (model.Result, error) {
+		return model.Result{Text: "Println()"}, nil
+	})
+	const rounds = 40
+	text := source
+	for i := range rounds {
+		list, err := h.InlineCompletion(h.ctx, uri, 3, 5, lsp.TriggerInvoked)
+		if err != nil || len(list.Items) != 1 {
+			t.Fatalf("round %d: %v %+v", i, err, list)
+		}
+		cmd := list.Items[0].Command
+		accept := h.Go(h.ctx, protocol.MethodWorkspaceExecuteCommand, protocol.ExecuteCommandParams{Command: cmd.Command, Arguments: cmd.Arguments})
+		text += "\n"
+		_ = h.DidChange(h.ctx, uri, int32(i+2), lsptest.Change{Text: text})
+		next := h.GoInlineCompletion(h.ctx, uri, 3, 5, lsp.TriggerInvoked)
+		if err := accept.Wait(h.ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		var l lsp.InlineCompletionList
+		if err := next.Wait(h.ctx, &l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(h.rec.kinds(telemetry.KindAccepted)); n != rounds {
+		t.Errorf("%d of %d accepts recorded (rejected %d, unseen %d)", n, rounds, len(h.rec.kinds(telemetry.KindRejected)), len(h.rec.kinds(telemetry.KindUnseen)))
 	}
 }
