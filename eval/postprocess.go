@@ -241,6 +241,17 @@ func RunPost(cases []PostCase) PostReport {
 	return r
 }
 
+// Failures are the outcomes of the cases that failed.
+func (r PostReport) Failures() []PostOutcome {
+	var out []PostOutcome
+	for _, o := range r.Outcomes {
+		if !o.Pass {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // Write prints one line per case (failures with what was expected and
 // what came out), the filters' decision counts and "N passed, M failed".
 func (r PostReport) Write(w io.Writer) error {
@@ -265,6 +276,7 @@ func (r PostReport) Write(w io.Writer) error {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-12s %d\n", n, r.Decisions[n])
 	}
-	_, err := fmt.Fprintf(w, "\n%d passed, %d failed\n", r.Passed, len(r.Outcomes)-r.Passed)
+	failed := len(r.Failures())
+	_, err := fmt.Fprintf(w, "\n%d passed, %d failed\n", r.Passed, failed)
 	return err
 }

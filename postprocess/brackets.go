@@ -40,8 +40,9 @@ func pairOf(l *lang.Language, b byte, open bool) int {
 
 // openBracket is a bracket left open before the cursor.
 type openBracket struct {
-	pair int  // index in lang.Brackets
-	line bool // opened on the cursor's line
+	pair   int  // index in lang.Brackets
+	line   bool // opened on the cursor's line
+	indent int  // of the line it was opened on
 }
 
 // openBrackets lexes the end of prefix and returns the brackets open at
@@ -63,7 +64,8 @@ func openBrackets(l *lang.Language, prefix string) ([]openBracket, lang.State) {
 		}
 		for i := sp.Start; i < sp.End; i++ {
 			if p := pairOf(l, text[i], true); p >= 0 {
-				open = append(open, openBracket{p, i >= lineStart})
+				ls := strings.LastIndexByte(text[:i], '\n') + 1
+				open = append(open, openBracket{p, i >= lineStart, indentOf(text[ls:i])})
 			} else if p := pairOf(l, text[i], false); p >= 0 && len(open) > 0 && open[len(open)-1].pair == p {
 				open = open[:len(open)-1]
 			}
@@ -175,15 +177,16 @@ func matchRest(s, rest string) int {
 
 // fixClosers settles the closers the suggestion writes for brackets opened
 // before the cursor, against the suffix after the range: the prefix's
-// brackets that the suffix does not close may be closed; a closer beyond
-// them duplicates one the suffix has, and the suggestion ends before it
-// (before its whole line when it starts one); a closer that closes
-// nothing or the wrong bracket is dropped alone, keeping what surrounds it.
+// brackets that the suffix does not close may be closed; a closer of one
+// the suffix closes duplicates the suffix's, and the suggestion ends
+// before it (before its whole line when it starts one); a closer that
+// closes nothing or the wrong bracket is dropped alone, keeping what
+// surrounds it.
 func fixClosers(c *cursor, s string) string {
 	if len(c.lang.Brackets) == 0 {
 		return s
 	}
-	missing := len(c.open) - c.suffixCloses(s)
+	claimed := c.suffixClaims(s)
 	var own []int
 	closed := 0 // prefix brackets the suggestion closed
 	cut, drop := -1, []int(nil)
@@ -200,7 +203,7 @@ func fixClosers(c *cursor, s string) string {
 			}
 		case closed >= len(c.open) || c.open[len(c.open)-1-closed].pair != p:
 			drop = append(drop, i)
-		case closed >= missing:
+		case claimed[len(c.open)-1-closed]:
 			cut = i
 		default:
 			closed++
@@ -224,9 +227,16 @@ func fixClosers(c *cursor, s string) string {
 	return s
 }
 
-// suffixCloses counts the prefix's open brackets that the suffix after the
-// range closes (lexed as it would follow s), innermost first.
-func (c *cursor) suffixCloses(s string) int {
+// suffixClaims tells, for each of the prefix's open brackets, whether the
+// suffix after the range (lexed as it would follow s) closes it. Each
+// closer the suffix has beyond its own brackets (and those s leaves open)
+// closes the innermost bracket of its kind still unclaimed, outside the
+// ones claimed before it; a closer that starts its line prefers the one
+// opened on a line indented alike, so that the "}" of an enclosing class
+// leaves the method's brace missing (else the innermost opened on a line
+// indented less than the closer's).
+func (c *cursor) suffixClaims(s string) []bool {
+	claimed := make([]bool, len(c.open))
 	own := 0 // brackets s opened and left open: the suffix closes them first
 	st := walk(c.lang, s, c.atState, func(_, _ int, open bool) {
 		if open {
@@ -237,9 +247,10 @@ func (c *cursor) suffixCloses(s string) int {
 	})
 	suffix := c.suffix[c.replace:]
 	suffix = suffix[:min(len(suffix), window)]
-	depth, n := 0, 0
-	walk(c.lang, suffix, st, func(_, p int, open bool) {
+	depth, limit := 0, len(c.open) // claims go outward from the cursor
+	walk(c.lang, suffix, st, func(i, p int, open bool) {
 		switch {
+		case limit == 0:
 		case open:
 			depth++
 		case depth > 0:
@@ -247,8 +258,34 @@ func (c *cursor) suffixCloses(s string) int {
 		case own > 0:
 			own--
 		default:
-			n++
+			ls := strings.LastIndexByte(suffix[:i], '\n') + 1
+			ind := -1
+			if isBlank(suffix[ls:i]) && ls > 0 {
+				ind = indentOf(suffix[ls:i])
+			}
+			pick, less := -1, -1
+			for k := limit - 1; k >= 0; k-- {
+				if c.open[k].pair != p {
+					continue
+				}
+				if pick < 0 {
+					pick = k
+				}
+				if ind < 0 || c.open[k].indent == ind {
+					pick, less = k, -1
+					break
+				}
+				if less < 0 && c.open[k].indent < ind {
+					less = k
+				}
+			}
+			if less >= 0 {
+				pick = less
+			}
+			if pick >= 0 {
+				claimed[pick], limit = true, pick
+			}
 		}
 	})
-	return min(n, len(c.open))
+	return claimed
 }
