@@ -13,6 +13,8 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
 	"github.com/ghostline/ghostline/pipeline"
+
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 // inlineCompletion takes the document as it is now, in the read loop, and
@@ -94,8 +96,8 @@ func itemList(text, id string, start, end protocol.Position) InlineCompletionLis
 func (s *Server) observe(conn *jsonrpc2.Conn, res pipeline.Result) {
 	s.mu.Lock()
 	for _, t := range res.Timings {
-		if t.Stage == "total" {
-			s.stats.LastLatencyMs = float64(t.D.Microseconds()) / 1000
+		if t.Stage == telemetry.StageTotal {
+			s.stats.LastLatencyMs = telemetry.Ms(t.D)
 		}
 	}
 	switch res.Outcome {

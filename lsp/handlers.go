@@ -181,7 +181,7 @@ func (s *Server) didReject(req *jsonrpc2.Request) error {
 func (s *Server) explain() Explanation {
 	e := s.sessionNow().Explain()
 	return Explanation{
-		ID: e.ID, Outcome: string(e.Outcome), Stage: e.Stage,
+		ID: e.ID, Outcome: string(e.Outcome), Stage: string(e.Stage),
 		Probability: e.Decision.Prob, Threshold: e.Decision.Threshold, Features: e.Decision.Features,
 		Reason: e.Decision.Reason, Time: e.Time,
 	}

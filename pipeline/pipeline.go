@@ -113,7 +113,7 @@ const (
 
 // Timing is one stage's duration.
 type Timing struct {
-	Stage string
+	Stage telemetry.Stage
 	D     time.Duration
 }
 
@@ -138,7 +138,7 @@ type Result struct {
 type Explanation struct {
 	ID       string
 	Outcome  Outcome
-	Stage    string // "gate1" or "gate2"
+	Stage    telemetry.Stage // StageGate1 or StageGate2
 	Decision ranker.Decision
 	Time     time.Time
 }
@@ -171,11 +171,11 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		return res
 	}
 	base := p.event(res.ID, req)
-	stage := func(name string, t0 time.Time) {
+	stage := func(name telemetry.Stage, t0 time.Time) {
 		res.Timings = append(res.Timings, Timing{name, time.Since(t0)})
 	}
 	finish := func(kind telemetry.Kind) Result {
-		res.Timings = append(res.Timings, Timing{"total", time.Since(start)})
+		res.Timings = append(res.Timings, Timing{telemetry.StageTotal, time.Since(start)})
 		e := base
 		e.Kind = kind
 		e.Time = time.Now().UTC()
@@ -206,17 +206,17 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	if gated {
 		t0 := time.Now()
 		res.Decision = p.gate.Before(rc)
-		stage("gate1", t0)
+		stage(telemetry.StageGate1, t0)
 		if !res.Decision.Show && !req.Invoked {
 			res.Outcome = OutcomeSkipped
-			p.explain(res, "gate1")
+			p.explain(res, telemetry.StageGate1)
 			return finish(telemetry.KindSkipped)
 		}
 	}
 
 	t0 := time.Now()
 	prompt, err := p.prompt(ctx, req, s)
-	stage("retrieval", t0)
+	stage(telemetry.StageRetrieval, t0)
 	res.Prompt = prompt
 	if err != nil {
 		return fail(err)
@@ -228,7 +228,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
 	})
-	stage("model", t0)
+	stage(telemetry.StageModel, t0)
 	res.Model, res.Notice = mr.Model, mr.Notice
 	if err != nil {
 		return fail(err)
@@ -240,7 +240,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		Language: req.Language, Path: req.Path, SingleLine: singleLine,
 	})
 	text := pp.Text
-	stage("postprocess", t0)
+	stage(telemetry.StagePostprocess, t0)
 	if text == "" {
 		// Nothing worth inserting: this request's one generated event ends it.
 		res.Outcome = OutcomeEmpty
@@ -260,10 +260,10 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		res.Decision = p.gate.After(rc, ranker.Suggestion{
 			Text: text, Confidence: mr.Confidence, HasConfidence: mr.HasConfidence, Tokens: mr.Tokens, Prompt: prompt.Prefix,
 		})
-		stage("gate2", t0)
+		stage(telemetry.StageGate2, t0)
 		if !res.Decision.Show && !req.Invoked {
 			res.Outcome = OutcomeHidden
-			p.explain(res, "gate2")
+			p.explain(res, telemetry.StageGate2)
 			return finish(telemetry.KindHidden)
 		}
 	}
@@ -272,7 +272,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		return res
 	}
 	res.Suggestion, res.Replace, res.Outcome = text, pp.Replace, OutcomeShown
-	p.explain(res, "gate2")
+	p.explain(res, telemetry.StageGate2)
 	out := finish(telemetry.KindShown)
 	shown := base
 	shown.Model, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
@@ -419,7 +419,7 @@ func (p *Pipeline) Explain() Explanation {
 	return p.last
 }
 
-func (p *Pipeline) explain(res Result, stage string) {
+func (p *Pipeline) explain(res Result, stage telemetry.Stage) {
 	p.mu.Lock()
 	p.last = Explanation{ID: res.ID, Outcome: res.Outcome, Stage: stage, Decision: res.Decision, Time: time.Now()}
 	p.mu.Unlock()
@@ -455,10 +455,10 @@ func withKind(e telemetry.Event, k telemetry.Kind) telemetry.Event {
 	return e
 }
 
-func latencies(ts []Timing) map[string]float64 {
-	m := make(map[string]float64, len(ts))
+func latencies(ts []Timing) map[telemetry.Stage]float64 {
+	m := make(map[telemetry.Stage]float64, len(ts))
 	for _, t := range ts {
-		m[t.Stage] = float64(t.D.Microseconds()) / 1000
+		m[t.Stage] = telemetry.Ms(t.D)
 	}
 	return m
 }

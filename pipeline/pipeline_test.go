@@ -116,15 +116,15 @@ func TestOutcomes(t *testing.T) {
 				t.Errorf("err = %v, want the model's error", res.Err)
 			}
 			last := stageNames(res.Timings)
-			if len(last) == 0 || last[len(last)-1] != "total" {
+			if len(last) == 0 || last[len(last)-1] != telemetry.StageTotal {
 				t.Errorf("timings %v do not end with total", last)
 			}
 		})
 	}
 }
 
-func stageNames(ts []Timing) []string {
-	var s []string
+func stageNames(ts []Timing) []telemetry.Stage {
+	var s []telemetry.Stage
 	for _, t := range ts {
 		s = append(s, t.Stage)
 	}

@@ -24,7 +24,7 @@ func benchEvent(i int) telemetry.Event {
 		ID: fmt.Sprintf("bench-%d", i), Kind: telemetry.KindShown, Time: time.Now().UTC(), SuggestionID: fmt.Sprintf("s%d", i),
 		SessionID: "0123456789abcdef0123456789abcdef", UserID: "fedcba9876543210fedcba9876543210", Repo: "ghostline",
 		Language: "go", Model: "qwen2.5-coder:1.5b-base",
-		LatencyMs:   map[string]float64{"gate1": 0.01, "retrieval": 2.5, "model": 180, "postprocess": 0.05, "gate2": 0.02, "total": 183},
+		LatencyMs:   map[telemetry.Stage]float64{"gate1": 0.01, "retrieval": 2.5, "model": 180, "postprocess": 0.05, "gate2": 0.02, "total": 183},
 		PromptChars: 6000, SuggestionChars: 40, SuggestionLines: 1, Prob: 0.41, Threshold: 0.22, Features: features,
 		PromptHash: "0123456789abcdef", SuggestionHash: "fedcba9876543210",
 	}

@@ -35,9 +35,8 @@ type Event struct {
 	Model        string    `json:"model"`        // model that produced the suggestion
 	Invoked      bool      `json:"invoked"`      // manual trigger
 
-	// Per-stage latencies in milliseconds: "gate1", "retrieval", "model",
-	// "postprocess", "gate2", "total".
-	LatencyMs map[string]float64 `json:"latencyMs,omitempty"`
+	// Per-stage latencies in milliseconds (see Stage).
+	LatencyMs map[Stage]float64 `json:"latencyMs,omitempty"`
 
 	PromptChars     int `json:"promptChars,omitempty"`
 	SuggestionChars int `json:"suggestionChars,omitempty"`

@@ -44,7 +44,7 @@ func event(i int, kind telemetry.Kind, at time.Time) telemetry.Event {
 	return telemetry.Event{
 		ID: fmt.Sprintf("e%04d", i), Kind: kind, Time: at, SuggestionID: fmt.Sprintf("s%d", i/3),
 		SessionID: "sess", UserID: "user", Repo: "repo", Language: "go", Model: "m", Invoked: i%2 == 0,
-		LatencyMs:   map[string]float64{"total": 12.5, "model": 10.25},
+		LatencyMs:   map[telemetry.Stage]float64{"total": 12.5, "model": 10.25},
 		PromptChars: 100 + i, SuggestionChars: 10, SuggestionLines: 1,
 		Prob: 0.25, Threshold: 0.125, Features: map[string]float64{"prefixLen": 42, "typingSpeed": 3.5},
 		AcceptedChars: 3, AcceptedWords: 1, AcceptedLines: 1, SurvivalAfterS: 30, Survival: 0.75, TypedChars: 7,

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/lsp/lspbench"
+
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 func init() {
@@ -54,4 +56,4 @@ func runBenchLSP(ctx context.Context, args []string) error {
 	return nil
 }
 
-func benchMs(d time.Duration) string { return fmt.Sprintf("%.3fms", float64(d.Microseconds())/1000) }
+func benchMs(d time.Duration) string { return fmt.Sprintf("%.3fms", telemetry.Ms(d)) }

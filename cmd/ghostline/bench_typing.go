@@ -12,6 +12,8 @@ import (
 
 	"github.com/ghostline/ghostline/lsp/lspbench"
 	"github.com/ghostline/ghostline/lsp/lsptest"
+
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 func init() {
@@ -119,10 +121,10 @@ func printTyping(rs []lspbench.TypingResult) {
 		return fmt.Sprintf("%.2f s", r.TypingCPU.Seconds())
 	})
 	row("CPU per keystroke", func(r lspbench.TypingResult) string {
-		return fmt.Sprintf("%.1f ms", float64(r.CPUPerKeystroke().Microseconds())/1000)
+		return fmt.Sprintf("%.1f ms", telemetry.Ms(r.CPUPerKeystroke()))
 	})
 	row("CPU idle", func(r lspbench.TypingResult) string {
-		return fmt.Sprintf("%.1f ms/s", float64(r.IdleCPUPerSec.Microseconds())/1000)
+		return fmt.Sprintf("%.1f ms/s", telemetry.Ms(r.IdleCPUPerSec))
 	})
 	row("CPU at start (indexing included)", func(r lspbench.TypingResult) string {
 		return fmt.Sprintf("%.2f s in %.1f s", r.StartCPU.Seconds(), r.StartWall.Seconds())

@@ -13,6 +13,8 @@ import (
 	"github.com/ghostline/ghostline/engine"
 	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/pipeline"
+
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 func init() {
@@ -127,15 +129,15 @@ func formatTimings(ts []pipeline.Timing) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%s %.2fms", t.Stage, float64(t.D.Microseconds())/1000)
+		fmt.Fprintf(&b, "%s %.2fms", t.Stage, telemetry.Ms(t.D))
 	}
 	return b.String()
 }
 
 func printCompleteJSON(res pipeline.Result, ready time.Duration) error {
-	timings := map[string]float64{"setup": float64(ready.Microseconds()) / 1000}
+	timings := map[telemetry.Stage]float64{"setup": telemetry.Ms(ready)}
 	for _, t := range res.Timings {
-		timings[t.Stage] = float64(t.D.Microseconds()) / 1000
+		timings[t.Stage] = telemetry.Ms(t.D)
 	}
 	out := map[string]any{
 		"suggestion": res.Suggestion, "outcome": res.Outcome, "model": res.Model,

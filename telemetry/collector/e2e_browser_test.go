@@ -22,6 +22,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 func chromiumPath(t *testing.T) string {
@@ -182,11 +184,11 @@ func TestBrowserDashboard(t *testing.T) {
 	check("summary", "char share", sum["char_share"]["value"], ref.total.CharShare(), true)
 	check("summary", "survival", sum["survival_600s"]["value"], ref.total.SurvivalAt(600), true)
 	var modelSum float64
-	for _, v := range ref.lat["model"] {
+	for _, v := range ref.lat[telemetry.StageModel] {
 		modelSum += v
 	}
 	saved, _ := strconv.ParseFloat(sum["skipped"]["note"].V, 64)
-	if want := float64(ref.total.Skipped) * modelSum / float64(len(ref.lat["model"])) / 1000; math.Abs(saved-want) > 1e-6*want {
+	if want := float64(ref.total.Skipped) * modelSum / float64(len(ref.lat[telemetry.StageModel])) / 1000; math.Abs(saved-want) > 1e-6*want {
 		t.Errorf("model time saved: page %v s, raw events %v s", saved, want)
 	}
 	for _, name := range []string{"daily", "languages", "models", "repos", "members"} {
@@ -206,7 +208,7 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 	for stage, samples := range ref.lat {
-		row := shown["t-latency"][stage]
+		row := shown["t-latency"][string(stage)]
 		if n, _ := strconv.Atoi(row["n"].V); n != len(samples) {
 			t.Errorf("latency %s: page n %q, raw %d", stage, row["n"].V, len(samples))
 		}

@@ -196,7 +196,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	case ok && name == "latency":
 		records = append(records, latencyColumns)
 		for _, l := range rep.Latency {
-			rec := []string{l.Stage}
+			rec := []string{string(l.Stage)}
 			for _, c := range latencyCells(l) {
 				rec = append(rec, c.Value)
 			}

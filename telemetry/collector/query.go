@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/ghostline/ghostline/telemetry"
 )
 
 // Filter selects the roll-up rows a report covers. Days are inclusive
@@ -89,7 +91,7 @@ type Row struct {
 
 // LatencyRow is one stage's latency: exact mean, sketched percentiles.
 type LatencyRow struct {
-	Stage         string
+	Stage         telemetry.Stage
 	N             int64
 	Mean          float64
 	P50, P90, P99 float64
@@ -251,9 +253,9 @@ func (s *Store) latency(ctx context.Context, f Filter) ([]LatencyRow, float64, e
 		return nil, 0, fmt.Errorf("report latency: %w", err)
 	}
 	defer rs.Close()
-	hists := map[string]*Hist{}
+	hists := map[telemetry.Stage]*Hist{}
 	for rs.Next() {
-		var stage string
+		var stage telemetry.Stage
 		h := &Hist{}
 		dst := []any{&stage, &h.N, &h.SumMs}
 		for i := range h.Buckets {
@@ -268,7 +270,7 @@ func (s *Store) latency(ctx context.Context, f Filter) ([]LatencyRow, float64, e
 		return nil, 0, fmt.Errorf("report latency: %w", err)
 	}
 	var out []LatencyRow
-	for _, stage := range Stages {
+	for _, stage := range telemetry.Stages {
 		h := hists[stage]
 		if h == nil {
 			continue
@@ -276,7 +278,7 @@ func (s *Store) latency(ctx context.Context, f Filter) ([]LatencyRow, float64, e
 		out = append(out, LatencyRow{Stage: stage, N: h.N, Mean: h.Mean(), P50: h.Quantile(0.5), P90: h.Quantile(0.9), P99: h.Quantile(0.99)})
 	}
 	modelMean := math.NaN()
-	if h := hists["model"]; h != nil {
+	if h := hists[telemetry.StageModel]; h != nil {
 		modelMean = h.Mean()
 	}
 	return out, modelMean, nil

@@ -21,11 +21,11 @@ type memberEvents struct {
 type reference struct {
 	total  Counts
 	tables map[string]map[string]*Counts
-	lat    map[string][]float64
+	lat    map[telemetry.Stage][]float64
 }
 
 func computeReference(all []memberEvents, f Filter) *reference {
-	ref := &reference{tables: map[string]map[string]*Counts{}, lat: map[string][]float64{}}
+	ref := &reference{tables: map[string]map[string]*Counts{}, lat: map[telemetry.Stage][]float64{}}
 	for _, name := range []string{"daily", "languages", "models", "repos", "members"} {
 		ref.tables[name] = map[string]*Counts{}
 	}

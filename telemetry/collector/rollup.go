@@ -137,9 +137,6 @@ const (
 	numBuckets   = 96
 )
 
-// Stages are the LatencyMs keys the pipeline reports, in pipeline order.
-var Stages = []string{"gate1", "retrieval", "model", "postprocess", "gate2", "total"}
-
 func bucketColumns() []string {
 	cols := make([]string, numBuckets)
 	for i := range cols {

@@ -169,7 +169,7 @@ func eventValues(m Member, e *telemetry.Event, received int64) []any {
 	}
 }
 
-func jsonText(m map[string]float64) string {
+func jsonText[K ~string](m map[K]float64) string {
 	if len(m) == 0 {
 		return ""
 	}
@@ -410,7 +410,7 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, fresh []pendingEvent) er
 			}
 		}
 		for stage, ms := range e.LatencyMs {
-			lk := strings.Join([]string{day, m.Team, e.Repo, e.Language, stage}, "\x00")
+			lk := strings.Join([]string{day, m.Team, e.Repo, e.Language, string(stage)}, "\x00")
 			h := lat[lk]
 			if h == nil {
 				h = &Hist{}

@@ -88,25 +88,25 @@ func (s *Synth) Next() (int, []telemetry.Event) {
 		e.Kind, e.Time = k, t.Add(dt)
 		return e
 	}
-	lat := func(stages ...string) map[string]float64 {
-		m := map[string]float64{}
+	lat := func(stages ...telemetry.Stage) map[telemetry.Stage]float64 {
+		m := map[telemetry.Stage]float64{}
 		total := 0.0
 		for _, st := range stages {
 			var v float64
 			switch st {
-			case "gate1", "gate2":
+			case telemetry.StageGate1, telemetry.StageGate2:
 				v = 0.005 + s.rng.ExpFloat64()*0.02
-			case "retrieval":
+			case telemetry.StageRetrieval:
 				v = 2 + s.rng.ExpFloat64()*6
-			case "model":
+			case telemetry.StageModel:
 				v = math.Exp(5.3 + 0.6*s.rng.NormFloat64()) // median ≈ 200 ms
-			case "postprocess":
+			case telemetry.StagePostprocess:
 				v = 0.05 + s.rng.ExpFloat64()*0.2
 			}
 			m[st] = v
 			total += v
 		}
-		m["total"] = total + 0.1
+		m[telemetry.StageTotal] = total + 0.1
 		return m
 	}
 	req := ev(telemetry.KindRequested, 0)
@@ -116,11 +116,11 @@ func (s *Synth) Next() (int, []telemetry.Event) {
 	switch {
 	case r < 0.15:
 		e := ev(telemetry.KindSkipped, time.Millisecond)
-		e.LatencyMs, e.Prob = lat("gate1"), s.rng.Float64()*0.1
+		e.LatencyMs, e.Prob = lat(telemetry.StageGate1), s.rng.Float64()*0.1
 		return mi, append(out, e)
 	case r < 0.18:
 		e := ev(telemetry.KindError, 50*time.Millisecond)
-		e.LatencyMs, e.Error = lat("gate1", "retrieval"), "model unavailable"
+		e.LatencyMs, e.Error = lat(telemetry.StageGate1, telemetry.StageRetrieval), "model unavailable"
 		return mi, append(out, e)
 	}
 	chars := 10 + s.rng.IntN(150)
@@ -129,11 +129,11 @@ func (s *Synth) Next() (int, []telemetry.Event) {
 	out = append(out, gen)
 	if r < 0.30 {
 		e := ev(telemetry.KindHidden, 201*time.Millisecond)
-		e.LatencyMs, e.SuggestionChars, e.Prob = lat("gate1", "retrieval", "model", "postprocess", "gate2"), chars, s.rng.Float64()*0.2
+		e.LatencyMs, e.SuggestionChars, e.Prob = lat(telemetry.Stages[:len(telemetry.Stages)-1]...), chars, s.rng.Float64()*0.2
 		return mi, append(out, e)
 	}
 	shown := ev(telemetry.KindShown, 201*time.Millisecond)
-	shown.LatencyMs, shown.SuggestionChars, shown.SuggestionLines = lat("gate1", "retrieval", "model", "postprocess", "gate2"), chars, 1+chars/60
+	shown.LatencyMs, shown.SuggestionChars, shown.SuggestionLines = lat(telemetry.Stages[:len(telemetry.Stages)-1]...), chars, 1+chars/60
 	shown.Prob = 0.2 + 0.8*s.rng.Float64()
 	out = append(out, shown)
 	d := s.rng.Float64()

@@ -31,9 +31,9 @@ var knownKinds = map[telemetry.Kind]bool{
 	telemetry.KindError: true, telemetry.KindSurvival: true,
 }
 
-var knownStages = func() map[string]bool {
-	m := map[string]bool{}
-	for _, s := range Stages {
+var knownStages = func() map[telemetry.Stage]bool {
+	m := map[telemetry.Stage]bool{}
+	for _, s := range telemetry.Stages {
 		m[s] = true
 	}
 	return m
@@ -120,7 +120,7 @@ func Validate(events []telemetry.Event, now time.Time) []Problem {
 		}
 		for stage, ms := range e.LatencyMs {
 			if !knownStages[stage] {
-				bad("latencyMs", "unknown stage %q", truncate(stage, 40))
+				bad("latencyMs", "unknown stage %q", truncate(string(stage), 40))
 			} else if !(ms >= 0 && ms <= maxLatencyMs) {
 				bad("latencyMs", "%s: %g ms outside 0..%d", stage, ms, maxLatencyMs)
 			}
