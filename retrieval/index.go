@@ -65,10 +65,10 @@ type Index struct {
 	df  dfCache // document frequencies for queries; large writes clear it
 
 	mu      sync.Mutex
-	files   map[string]fileEntry  // what the index holds, by repository-relative path
-	recent  map[string]time.Time  // edited in the editor, for the recency boost
-	edited  map[string]*extracted // the last few edited files' skeletons, for the next edit
-	pending map[string]*time.Timer
+	files   map[string]fileEntry    // what the index holds, by repository-relative path
+	recent  map[string]time.Time    // edited in the editor, for the recency boost
+	edited  map[string]*extracted   // the last few edited files' skeletons, for the next edit
+	pending map[string]*pendingEdit // edits waiting for a pause in typing
 	stats   Stats
 	failed  bool // a write failed (disk full): logged once
 
@@ -114,8 +114,16 @@ const batchDocs = 1000
 // frequencies are recounted; an edited file's few chunks barely move them.
 const dfStaleDocs = 100
 
-// debounce is how long Update waits for typing to pause before re-indexing.
+// debounce is how long the watcher waits for a changed file to settle
+// before re-indexing it.
 var debounce = 500 * time.Millisecond
+
+// An edited file is re-indexed once typing has paused for editPause, and
+// at least every editMaxWait while it goes on. Re-indexing at every short
+// pause (a re-index, then bleve merging the new segment) cost more CPU than
+// the rest of typing put together (bench typing), while prompts take the
+// edited file's own text from the editor anyway.
+var editPause, editMaxWait = 2 * time.Second, 10 * time.Second
 
 // Dir returns the directory that holds the index of the repository at root:
 // c.IndexDir when set, else <user cache dir>/ghostline/<repo-hash>.
@@ -160,7 +168,7 @@ func Open(ctx context.Context, root string, c config.Retrieval, o Options) (*Ind
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	x := &Index{root: root, cfg: c, opts: o, dir: dir, files: map[string]fileEntry{},
-		recent: map[string]time.Time{}, edited: map[string]*extracted{}, pending: map[string]*time.Timer{},
+		recent: map[string]time.Time{}, edited: map[string]*extracted{}, pending: map[string]*pendingEdit{},
 		ready: make(chan struct{}), ctx: ctx, cancel: cancel}
 	x.wg.Add(1)
 	go func() {
@@ -206,8 +214,8 @@ func (x *Index) Stats() Stats {
 func (x *Index) Close() error {
 	x.cancel()
 	x.mu.Lock()
-	for _, t := range x.pending {
-		t.Stop()
+	for _, pe := range x.pending {
+		pe.timer.Stop()
 	}
 	x.mu.Unlock()
 	x.wg.Wait()

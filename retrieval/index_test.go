@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -199,7 +200,7 @@ func TestSecondProcessWaitsForTheLock(t *testing.T) {
 }
 
 func TestUpdateAndWatch(t *testing.T) {
-	debounce = 20 * time.Millisecond
+	debounce, editPause = 20*time.Millisecond, 20*time.Millisecond
 	root := copyRepo(t)
 	x := openWait(t, root, testConfig(t), Options{Watch: true})
 	defer x.Close()
@@ -234,5 +235,42 @@ func TestUpdateAndWatch(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	if query("LeakedSecret") {
 		t.Error("a secret file was indexed")
+	}
+}
+
+// Typing that never pauses for editPause is still indexed every
+// editMaxWait; a pause indexes the latest text.
+func TestUpdateMaxWait(t *testing.T) {
+	oldPause, oldMax := editPause, editMaxWait
+	editPause, editMaxWait = 400*time.Millisecond, 150*time.Millisecond
+	t.Cleanup(func() { editPause, editMaxWait = oldPause, oldMax })
+	root := copyRepo(t)
+	x := openWait(t, root, testConfig(t), Options{})
+	defer x.Close()
+	query := func(ident string) bool {
+		text := "package main\n\nfunc f() {\n\t" + ident
+		p, _ := x.Assemble(context.Background(), Query{Path: filepath.Join(root, "main.go"), Language: "go",
+			Text: text, Offset: len(text), Budget: 300})
+		return strings.Contains(p.Prefix, "func "+ident+"(")
+	}
+	path := filepath.Join(root, "store/store.go")
+	const keys = 40 // typing every 20 ms, never pausing for 400 ms
+	for i := range keys {
+		x.Update(path, fmt.Sprintf("package store\n\nfunc RefundOrder%d(id int64) error { return nil }\n", i))
+		time.Sleep(20 * time.Millisecond)
+	}
+	// Still typing (no pause yet): some version is indexed already.
+	seen := false
+	for i := 0; i < keys && !seen; i++ {
+		seen = query(fmt.Sprintf("RefundOrder%d", i))
+	}
+	if !seen {
+		t.Fatal("continuous typing for 800 ms: nothing indexed (editMaxWait 150 ms)")
+	}
+	x.Update(path, "package store\n\nfunc RefundFinal(id int64) error { return nil }\n")
+	for deadline := time.Now().Add(5 * time.Second); !query("RefundFinal"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the text after the last edit was not indexed within 5 s")
+		}
 	}
 }

@@ -17,31 +17,54 @@ import (
 )
 
 // Update tells the index the editor's text of the file at path (absolute,
-// or relative to the root). After typing pauses for 500 ms the file is
-// re-indexed from text; files outside the repository or that Walk would
-// skip are ignored. It never blocks.
+// or relative to the root). Once typing pauses for editPause, or at the
+// latest editMaxWait after the first edit not yet indexed, the file is
+// re-indexed from the latest text; files outside the repository or that
+// Walk would skip are ignored. It never blocks.
 func (x *Index) Update(p, text string) {
 	rel, ok := x.rel(p)
 	if !ok {
 		return
 	}
+	now := time.Now()
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.recent[rel] = time.Now()
-	if t, ok := x.pending[rel]; ok {
-		t.Stop()
+	x.recent[rel] = now
+	pe := x.pending[rel]
+	if pe == nil {
+		pe = &pendingEdit{first: now}
+		x.pending[rel] = pe
+		pe.timer = time.AfterFunc(editPause, func() { x.reindexPending(rel, pe) })
+	} else {
+		pe.timer.Reset(min(editPause, max(0, pe.first.Add(editMaxWait).Sub(now))))
 	}
-	x.pending[rel] = time.AfterFunc(debounce, func() {
-		x.mu.Lock()
-		delete(x.pending, rel)
+	pe.text = text
+}
+
+// pendingEdit is an edited file waiting to be re-indexed.
+type pendingEdit struct {
+	timer *time.Timer
+	first time.Time // of the first edit not yet indexed
+	text  string    // the latest
+}
+
+// reindexPending re-indexes the latest text of pe, unless a timer that
+// fired late finds it already taken.
+func (x *Index) reindexPending(rel string, pe *pendingEdit) {
+	x.mu.Lock()
+	if x.pending[rel] != pe {
 		x.mu.Unlock()
-		if x.ctx.Err() != nil {
-			return
-		}
-		if err := x.reindexText(x.ctx, rel, []byte(text)); err != nil {
-			slog.Debug("re-indexing an edited file failed", "path", rel, "err", err)
-		}
-	})
+		return
+	}
+	delete(x.pending, rel)
+	text := pe.text
+	x.mu.Unlock()
+	if x.ctx.Err() != nil {
+		return
+	}
+	if err := x.reindexText(x.ctx, rel, []byte(text)); err != nil {
+		slog.Debug("re-indexing an edited file failed", "path", rel, "err", err)
+	}
 }
 
 // UpdateNow re-indexes the file at path from text at once, without the
