@@ -17,6 +17,7 @@ type Settings struct {
 	Retrieval  Retrieval  `json:"retrieval"`
 	Ranker     Ranker     `json:"ranker"`
 	Telemetry  Telemetry  `json:"telemetry"`
+	Secrets    Secrets    `json:"secrets"`
 }
 
 // Defaults returns settings that work with no configuration at all.

@@ -16,6 +16,7 @@ import (
 	"github.com/ghostline/ghostline/pipeline"
 	"github.com/ghostline/ghostline/ranker"
 	"github.com/ghostline/ghostline/retrieval"
+	"github.com/ghostline/ghostline/secrets"
 )
 
 // probeTimeout bounds the start-up check of the model server.
@@ -59,13 +60,17 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 	}
 	o := pipeline.Options{Model: e.backend, Repo: filepath.Base(root)}
 
-	if err := e.openIndex(&o, s.Retrieval); err != nil {
+	rules, err := secrets.For(s.Secrets)
+	if err != nil {
+		r.Message("ignoring " + err.Error())
+	}
+	if err := e.openIndex(&o, s.Retrieval, rules); err != nil {
 		// Completion still works from the current file alone.
 		slog.Warn("repository index unavailable; prompts use the current file only", "err", err)
 		r.Message(fmt.Sprintf("repository index unavailable (%v); suggestions use the current file only", err))
 	}
 	if e.index == nil {
-		o.Indexers = append(o.Indexers, learner{e.builtin})
+		o.Indexers = append(o.Indexers, learner{e.builtin, rules})
 	}
 
 	gate, err := ranker.LoadGate("", s.Ranker)
@@ -85,14 +90,14 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 // openIndex opens the repository index unless retrieval is off (then the
 // repository is not read at all; turning it on later needs a restart),
 // and makes it o's retriever.
-func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval) error {
+func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, rules *secrets.Rules) error {
 	if !c.Enabled {
 		return nil
 	}
 	// The index feeds the built-in model every file it reads, so the
 	// repository is read once for both.
 	idx, err := retrieval.Open(e.ctx, e.root, c, retrieval.Options{
-		Progress: e.report, OnFile: e.builtin.Learn, OnRemove: e.builtin.Forget, Watch: true,
+		Progress: e.report, OnFile: e.builtin.Learn, OnRemove: e.builtin.Forget, Watch: true, Secrets: rules,
 	})
 	if err != nil {
 		return err
@@ -220,10 +225,19 @@ func (e *Engine) Close() error {
 }
 
 // learner feeds edits of open documents to the built-in model when there is
-// no index to do it.
-type learner struct{ m *builtin.Model }
+// no index to do it, as the index would: secrets left out.
+type learner struct {
+	m     *builtin.Model
+	rules *secrets.Rules
+}
 
-func (l learner) Update(path, text string) { l.m.Learn(path, []byte(text)) }
+func (l learner) Update(path, text string) {
+	if l.rules.Path(path) {
+		return
+	}
+	text, _ = l.rules.Redact(text)
+	l.m.Learn(path, []byte(text))
+}
 
 func equalModel(a, b config.Model) bool {
 	return fmt.Sprint(a) == fmt.Sprint(b)

@@ -17,6 +17,7 @@ import (
 	"github.com/ghostline/ghostline/postprocess"
 	"github.com/ghostline/ghostline/ranker"
 	"github.com/ghostline/ghostline/retrieval"
+	"github.com/ghostline/ghostline/secrets"
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -170,6 +171,15 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		res.Outcome, res.Err = OutcomeError, fmt.Errorf("offset %d outside document of %d bytes", req.Offset, len(req.Text))
 		return res
 	}
+	rules, err := secrets.For(s.Secrets)
+	if err != nil {
+		res.Notice = "ignoring " + err.Error()
+	}
+	if why := rules.Refuse(req.Path, req.Text, req.Offset); why != "" {
+		// No request to any model, no event: nothing of the file goes anywhere.
+		res.Outcome, res.Notice = OutcomeSkipped, why
+		return res
+	}
 	base := p.event(res.ID, req)
 	stage := func(name telemetry.Stage, t0 time.Time) {
 		res.Timings = append(res.Timings, Timing{name, time.Since(t0)})
@@ -216,6 +226,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 
 	t0 := time.Now()
 	prompt, err := p.prompt(ctx, req, s)
+	prompt = redact(rules, prompt)
 	stage(telemetry.StageRetrieval, t0)
 	res.Prompt = prompt
 	if err != nil {
@@ -229,7 +240,10 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
 	})
 	stage(telemetry.StageModel, t0)
-	res.Model, res.Notice = mr.Model, mr.Notice
+	res.Model = mr.Model
+	if mr.Notice != "" {
+		res.Notice = mr.Notice
+	}
 	if err != nil {
 		return fail(err)
 	}

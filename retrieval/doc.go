@@ -2,7 +2,7 @@
 // carries what a model needs from the rest of the repository (R2C2-Enhance):
 //
 //   - Walk lists a repository's indexable files, honouring .gitignore and
-//     skipping binaries, huge, generated, vendored and secret files (IsSecret).
+//     skipping binaries, huge, generated, vendored and secret files (package secrets).
 //   - Each file becomes chunks: its skeleton (abstract context, from package
 //     skeleton) and overlapping windows of lines (snippet context).
 //   - Index keeps the chunks in a Bleve index (BM25) under the user cache

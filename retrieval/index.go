@@ -24,6 +24,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/secrets"
 )
 
 // Progress receives background indexing progress (the engine turns it into
@@ -45,6 +46,10 @@ type Options struct {
 	// Watch follows files changed outside the editor (fsnotify) once the
 	// first pass is done.
 	Watch bool
+	// Secrets are the secret rules (nil: the built-in ones): files they
+	// match by name are skipped, secret values in the rest redacted before
+	// the index or OnFile sees them.
+	Secrets *secrets.Rules
 }
 
 // Index is a repository's retrieval index. It is safe for concurrent use.
@@ -476,7 +481,10 @@ func (x *Index) refresh(ctx context.Context) error {
 				continue
 			}
 			src, err := os.ReadFile(f.Abs)
-			if err != nil || len(src) > MaxFileSize {
+			if err == nil {
+				src = x.redact(f.Path, src)
+			}
+			if err != nil || src == nil || len(src) > MaxFileSize {
 				slog.Debug("skipping file", "path", f.Path, "err", err)
 				work <- prepared{f: f}
 				continue

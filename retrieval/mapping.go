@@ -8,7 +8,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the chunking changes
 // meaning; an index with another version is rebuilt.
-const schemaVersion = "3"
+const schemaVersion = "4"
 
 // Field names of the indexed documents.
 const (

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/lang"
+	"github.com/ghostline/ghostline/secrets"
 )
 
 // File is one indexable file found by Walk.
@@ -42,7 +43,7 @@ const sniffSize = 8 << 10
 // without a known language, binaries (a NUL byte in the first 8 KB), files
 // over MaxFileSize, generated and minified code, vendored directories
 // (vendor/, node_modules/, third_party/, site-packages/), hidden directories, symbolic links
-// (so no loop can be followed) and secrets (IsSecret). Files that cannot be
+// (so no loop can be followed) and files the secret rules match by name. Files that cannot be
 // read, or vanish while walking, are skipped. An error from fn stops the walk
 // and is returned.
 func Walk(ctx context.Context, root string, fn func(f File) error) error {
@@ -188,51 +189,7 @@ func skipPath(rel string) bool {
 			return true
 		}
 	}
-	return IsSecret(rel)
-}
-
-// secretExts are extensions of keys, certificates and credential stores.
-var secretExts = map[string]bool{
-	".pem": true, ".key": true, ".crt": true, ".cer": true, ".der": true, ".p12": true,
-	".pfx": true, ".p8": true, ".jks": true, ".keystore": true, ".kdbx": true, ".gpg": true,
-	".asc": true, ".ovpn": true, ".tfvars": true, ".tfstate": true, ".age": true,
-}
-
-// secretNames are whole file names (lower case) that hold credentials.
-var secretNames = map[string]bool{
-	".npmrc": true, ".pypirc": true, ".netrc": true, "_netrc": true, ".git-credentials": true,
-	".htpasswd": true, ".pgpass": true, ".dockercfg": true, ".boto": true, ".s3cfg": true,
-	"id_rsa": true, "id_dsa": true, "id_ecdsa": true, "id_ed25519": true, "known_hosts": true,
-	"authorized_keys": true, "service-account.json": true, "token.json": true,
-}
-
-// secretDirs are directories whose whole content is private.
-var secretDirs = map[string]bool{".ssh": true, ".gnupg": true, ".aws": true, ".docker": true, ".kube": true}
-
-// IsSecret reports whether path names a file that may hold secrets: .env
-// files, private keys and certificates, credential and password stores. Such
-// files are never indexed and never sent to a model.
-func IsSecret(p string) bool {
-	p = strings.ReplaceAll(p, "\\", "/")
-	for _, d := range strings.Split(path.Dir(p), "/") {
-		if secretDirs[strings.ToLower(d)] {
-			return true
-		}
-	}
-	base := strings.ToLower(path.Base(p))
-	switch {
-	case secretNames[base], secretExts[path.Ext(base)]:
-		return true
-	case base == ".env" || strings.HasPrefix(base, ".env.") || strings.HasSuffix(base, ".env") || base == ".envrc":
-		return true
-	case strings.HasPrefix(base, "id_rsa"), strings.HasPrefix(base, "id_dsa"),
-		strings.HasPrefix(base, "id_ecdsa"), strings.HasPrefix(base, "id_ed25519"):
-		return true
-	case strings.HasPrefix(base, "credentials"), strings.HasPrefix(base, "secrets."),
-		strings.HasPrefix(base, "secret."), strings.HasPrefix(base, ".secrets"):
-		return true
-	}
-	return false
+	return secrets.Default().Path(rel)
 }
 
 // gitFiles lists the tracked and untracked-but-not-ignored files under root

@@ -136,25 +136,6 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestIsSecret(t *testing.T) {
-	for _, tc := range []struct {
-		path string
-		want bool
-	}{
-		{".env", true}, {"app/.env.production", true}, {"prod.env", true},
-		{"server.pem", true}, {"tls/server.key", true}, {"ca.crt", true}, {"id_rsa", true},
-		{"home/.ssh/config", true}, {"id_ed25519.pub", true}, {"store.p12", true}, {"x.pfx", true},
-		{"credentials", true}, {"credentials.json", true}, {"secrets.yaml", true},
-		{".npmrc", true}, {".pypirc", true}, {"db.kdbx", true}, {".netrc", true},
-		{"main.go", false}, {"environment.go", false}, {"keys.go", false}, {"secretary.py", false},
-		{"monkey.py", false}, {"README.md", false},
-	} {
-		if got := IsSecret(tc.path); got != tc.want {
-			t.Errorf("IsSecret(%q) = %v, want %v", tc.path, got, tc.want)
-		}
-	}
-}
-
 func TestGlobMatch(t *testing.T) {
 	for _, tc := range []struct {
 		pat, name string

@@ -14,6 +14,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/ghostline/ghostline/lang"
+	"github.com/ghostline/ghostline/secrets"
 )
 
 // Update tells the index the editor's text of the file at path (absolute,
@@ -80,6 +81,22 @@ func (x *Index) UpdateNow(ctx context.Context, p, text string) error {
 	return x.reindexText(ctx, rel, []byte(text))
 }
 
+// redact applies the secret rules to a file's content before anything
+// keeps it: nil when the rules match the file by name.
+func (x *Index) redact(rel string, src []byte) []byte {
+	r := x.opts.Secrets
+	if r == nil {
+		r = secrets.Default()
+	}
+	if r.Path(rel) {
+		return nil
+	}
+	if out, n := r.Redact(string(src)); n > 0 {
+		return []byte(out)
+	}
+	return src
+}
+
 // rel turns p into a clean repository-relative slash path.
 func (x *Index) rel(p string) (string, bool) {
 	if p == "" {
@@ -114,6 +131,9 @@ func (x *Index) reindexText(ctx context.Context, rel string, src []byte) error {
 	if language == "" || len(src) > MaxFileSize || !textual(src[:min(len(src), sniffSize)]) {
 		return nil
 	}
+	if src = x.redact(rel, src); src == nil {
+		return nil
+	}
 	if x.opts.OnFile != nil {
 		x.opts.OnFile(rel, src)
 	}
@@ -142,8 +162,11 @@ func (x *Index) reindexDisk(ctx context.Context, rel string) error {
 		return w.flush()
 	}
 	src, err := os.ReadFile(f.Abs)
-	if err != nil {
-		w.remove(rel) // vanished between the event and now
+	if err == nil {
+		src = x.redact(rel, src)
+	}
+	if src == nil { // vanished between the event and now, or a secret
+		w.remove(rel)
 		return w.flush()
 	}
 	if x.opts.OnFile != nil {
