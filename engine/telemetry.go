@@ -33,7 +33,7 @@ const (
 // completion. The recorder and ids go into o.
 func (e *Engine) openTelemetry(o *pipeline.Options, c config.Telemetry, rc config.Ranker) {
 	lazy := &lazyStore{ready: make(chan struct{})}
-	rec := telemetry.NewRecorder(lazy, telemetry.RecorderOptions{})
+	rec := telemetry.NewRecorder(lazy, telemetry.RecorderOptions{Notify: e.report.Message})
 	surv := telemetry.NewSurvival(rec, telemetry.SurvivalOptions{})
 	o.Recorder, o.Survival, o.SessionID = rec, surv, telemetry.NewSessionID()
 	e.closers = append(e.closers, func() error {

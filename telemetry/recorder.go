@@ -21,14 +21,22 @@ type RecorderOptions struct {
 	BatchSize int           // write as soon as this many wait; default 256
 	Interval  time.Duration // else write at least this often; default 500 ms
 	// MaxRetained bounds the events kept for another try while writes fail
-	// (a locked database); older ones are given up. Default QueueSize.
+	// (a locked database, a full disk); older ones are given up, counted.
+	// Default QueueSize.
 	MaxRetained int
+	// Notify, if set, is told once per recorder when events cannot be
+	// stored, in words for the user (a log line alone goes unseen).
+	Notify func(msg string)
 }
 
 // Recorder takes events on the request path and writes them in batches
 // from its own goroutine. Record never blocks: when the queue is full the
 // event is dropped and counted. A failed write is retried at the next
-// interval, so a database locked for a while loses nothing.
+// interval, so a database locked for a while loses nothing. The backlog is
+// written oldest first in batches of at most BatchSize, halved after each
+// failure (down to one event), so that after a full disk what fits is
+// stored as soon as there is room, rather than a backlog that no longer fits
+// in one transaction failing for ever.
 type Recorder struct {
 	w        Writer
 	opt      RecorderOptions
@@ -46,8 +54,11 @@ type Recorder struct {
 	dropped, failed, writeErrors atomic.Int64
 	warnedDrop                   atomic.Bool
 
+	notified atomic.Bool
+
 	// Owned by the writer goroutine.
 	buf     []Event
+	batch   int // events per write now: BatchSize, less after failures
 	failing bool
 }
 
@@ -70,6 +81,7 @@ func NewRecorder(w Writer, opt RecorderOptions) *Recorder {
 		w: w, opt: opt, ch: make(chan Event, opt.QueueSize), kick: make(chan struct{}, 1), flushReq: make(chan chan error),
 		stop: make(chan struct{}), done: make(chan struct{}), ctx: ctx, cancel: cancel,
 	}
+	r.batch = opt.BatchSize
 	go r.run()
 	return r
 }
@@ -206,25 +218,43 @@ func (r *Recorder) drain() {
 	}
 }
 
-// write stores the buffer; on failure it keeps it for the next try and
-// logs the first failure of a run of them.
+// write stores the buffer, oldest first, in batches; on failure it keeps
+// what is left for the next try, halves the batch, logs the first failure
+// of a run of them and tells the user once.
 func (r *Recorder) write() error {
-	if len(r.buf) == 0 {
-		return nil
-	}
-	err := r.w.Insert(r.ctx, r.buf)
-	if err != nil {
-		r.writeErrors.Add(1)
-		if !r.failing {
-			slog.Warn("telemetry: cannot store events; will retry", "err", err, "waiting", len(r.buf))
+	stored := 0
+	defer func() {
+		// Drop what was stored: copy the rest down, so the buffer's
+		// capacity is reused rather than its head leaked.
+		if stored > 0 {
+			r.buf = append(r.buf[:0], r.buf[stored:]...)
 		}
-		r.failing = true
-		return err
+	}()
+	for stored < len(r.buf) {
+		n := min(r.batch, len(r.buf)-stored)
+		if err := r.w.Insert(r.ctx, r.buf[stored:stored+n]); err != nil {
+			r.writeErrors.Add(1)
+			r.batch = max(1, n/2)
+			if !r.failing {
+				slog.Warn("telemetry: cannot store events; will retry", "err", err, "waiting", len(r.buf)-stored)
+				r.notify(err)
+			}
+			r.failing = true
+			return err
+		}
+		stored += n
+		if r.failing {
+			slog.Info("telemetry: storing events again")
+			r.failing = false
+		}
+		r.batch = min(r.opt.BatchSize, 2*r.batch)
 	}
-	if r.failing {
-		slog.Info("telemetry: storing events again")
-	}
-	r.failing = false
-	r.buf = r.buf[:0]
 	return nil
+}
+
+// notify tells the user, once, that events are not being stored.
+func (r *Recorder) notify(err error) {
+	if r.opt.Notify != nil && r.notified.CompareAndSwap(false, true) {
+		r.opt.Notify(fmt.Sprintf("telemetry: cannot store events (%v); up to %d are kept and stored once there is room, older ones dropped (counted); completions are not affected", err, r.opt.MaxRetained))
+	}
 }
