@@ -21,6 +21,7 @@ func extractGo(src []byte) (Result, error) {
 	}
 	var b strings.Builder
 	var syms []string
+	var decls []Decl
 	var bodies [][2]int
 	cfg := printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}
 	print := func(node any) string {
@@ -54,8 +55,15 @@ func extractGo(src []byte) (Result, error) {
 					} else if len(d.Specs) == 1 {
 						doc(d.Doc)
 					}
+					docLine := ""
+					if ts.Doc != nil {
+						docLine = firstLine(ts.Doc.List[0].Text)
+					} else if len(d.Specs) == 1 && d.Doc != nil {
+						docLine = firstLine(d.Doc.List[0].Text)
+					}
 					ts.Doc, ts.Comment = nil, nil
 					b.WriteString(capLines("type "+print(ts)) + "\n")
+					decls = append(decls, goTypeDecl(ts, docLine, print))
 				}
 			case token.CONST, token.VAR:
 				for _, s := range d.Specs {
@@ -65,6 +73,9 @@ func extractGo(src []byte) (Result, error) {
 					}
 					b.WriteString(d.Tok.String() + " " + valueSpec(vs, print) + "\n")
 				}
+				if dd, ok := goValueDecl(d, print); ok {
+					decls = append(decls, dd)
+				}
 			}
 		case *ast.FuncDecl:
 			syms = append(syms, d.Name.Name)
@@ -72,11 +83,17 @@ func extractGo(src []byte) (Result, error) {
 				bodies = append(bodies, [2]int{fset.Position(d.Body.Lbrace).Offset, fset.Position(d.Body.Rbrace).Offset})
 			}
 			doc(d.Doc)
+			docLine := ""
+			if d.Doc != nil {
+				docLine = firstLine(d.Doc.List[0].Text)
+			}
 			d.Doc, d.Body = nil, nil
-			b.WriteString(print(d) + "\n")
+			sig := print(d)
+			b.WriteString(sig + "\n")
+			decls = append(decls, goFuncDecl(d, docLine, sig))
 		}
 	}
-	return Result{Text: b.String(), Symbols: dedupe(syms), Bodies: bodies}, nil
+	return Result{Text: b.String(), Symbols: dedupe(syms), Bodies: bodies, Decls: decls}, nil
 }
 
 // valueSpec prints names, type and, when short, the value.

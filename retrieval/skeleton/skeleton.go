@@ -20,6 +20,8 @@ type Result struct {
 	// which Reuse checks), which lets Reuse skip re-parsing after an edit
 	// inside one.
 	Bodies [][2]int
+	// Decls are the file's declarations, one record each (see Decl).
+	Decls []Decl
 }
 
 // ErrUnsupported: the language has no skeleton extractor.

@@ -3,9 +3,11 @@ package skeleton
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -44,9 +46,14 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			gotSyms := strings.Join(got.Symbols, "\n") + "\n"
+			var decls strings.Builder
+			for _, d := range got.Decls {
+				fmt.Fprintf(&decls, "%s\n%s\n\n", d, indent(d.Text))
+			}
 			if *update {
 				setSection(ar, "skeleton", got.Text)
 				setSection(ar, "symbols", gotSyms)
+				setSection(ar, "decls", decls.String())
 				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
 					t.Fatal(err)
 				}
@@ -61,9 +68,18 @@ func TestGolden(t *testing.T) {
 			if want := string(sec["symbols"].Data); gotSyms != want {
 				t.Errorf("symbols = %q, want %q", gotSyms, want)
 			}
+			if sec["decls"] == nil {
+				t.Fatal("missing decls section: run go test -update")
+			}
+			if want := string(sec["decls"].Data); decls.String() != want {
+				t.Errorf("decls mismatch\n--- got\n%s--- want\n%s", decls.String(), want)
+			}
 		})
 	}
 }
+
+// indent shows a declaration's text under its record line.
+func indent(s string) string { return "\t" + strings.ReplaceAll(s, "\n", "\n\t") }
 
 func setSection(ar *txtar.Archive, name, data string) {
 	for i := range ar.Files {
@@ -99,6 +115,9 @@ func TestSyntaxErrors(t *testing.T) {
 		}
 		if !strings.Contains(got.Text, "ood(") {
 			t.Errorf("%s: skeleton lost the good function:\n%s", lang, got.Text)
+		}
+		if !slices.ContainsFunc(got.Decls, func(d Decl) bool { return strings.EqualFold(d.Name, "good") }) {
+			t.Errorf("%s: declarations lost the good function: %v", lang, got.Decls)
 		}
 	}
 }

@@ -114,12 +114,12 @@ func extractTree(sp *spec, src []byte) (Result, error) {
 		return Result{}, err
 	}
 	defer tree.Close()
-	w := walker{sp: sp, src: src}
+	w := walker{sp: sp, src: src, cls: -1}
 	w.walk(tree.RootNode())
 	if tree.RootNode().HasError() {
 		w.bodies = nil // Reuse needs bodies that parsed
 	}
-	return Result{Text: w.b.String(), Symbols: dedupe(w.syms), Bodies: w.bodies}, nil
+	return Result{Text: w.b.String(), Symbols: dedupe(w.syms), Bodies: w.bodies, Decls: w.decls}, nil
 }
 
 type walker struct {
@@ -129,6 +129,9 @@ type walker struct {
 	syms   []string
 	prefix string // written before the next line (an export keyword)
 	bodies [][2]int
+	decls  []Decl
+	cls    int    // index in decls of the enclosing type, -1 outside one
+	owner  string // name of the enclosing type or impl, "" outside one
 }
 
 func (w *walker) text(start, end uint) string { return string(w.src[start:end]) }
@@ -151,19 +154,25 @@ func (w *walker) node(n *sitter.Node) {
 			t += ":"
 		}
 		w.line(n, capLines(t))
+		w.keptDecl(n, t)
 	case w.sp.signature[kind], w.sp.container[kind]:
 		body := n.ChildByFieldName("body")
 		if body == nil { // a declaration without a body: keep it whole
 			w.symbol(n)
 			w.doc(n)
-			w.line(n, capLines(w.text(n.StartByte(), n.EndByte())))
+			t := w.text(n.StartByte(), n.EndByte())
+			w.line(n, capLines(t))
+			w.keptDecl(n, t)
 			return
 		}
 		w.symbol(n)
 		w.doc(n)
 		head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
 		if w.sp.signature[kind] {
-			w.body(n, body)
+			w.funcDecl(n, n, head)
+			if !w.fieldsInBody(n) {
+				w.body(n, body)
+			}
 			if !w.sp.braces {
 				w.line(n, head)
 				w.docstring(body)
@@ -173,6 +182,7 @@ func (w *walker) node(n *sitter.Node) {
 			w.line(n, head+" { ... }")
 			return
 		}
+		defer w.enter(n, head)()
 		if w.sp.braces {
 			w.line(n, head+" {")
 			w.walk(body)
@@ -206,13 +216,16 @@ func (w *walker) transparent(n *sitter.Node) {
 			w.body(n, body)
 			w.symbol(n)
 			w.doc(n)
-			w.line(n, strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")+" { ... }")
+			head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
+			w.line(n, head+" { ... }")
+			w.funcDecl(n, fn, head)
 			return
 		}
 	}
 	if n.Kind() == "lexical_declaration" || n.Kind() == "variable_declaration" {
 		if t := w.text(n.StartByte(), n.EndByte()); !strings.Contains(t, "\n") && len(t) <= 120 {
 			w.line(n, t)
+			w.keptDecl(n, t)
 		}
 		return
 	}
@@ -274,16 +287,21 @@ func (w *walker) indentOf(n *sitter.Node) string {
 
 // doc writes the first line of the comment directly above n, if any.
 func (w *walker) doc(n *sitter.Node) {
-	prev := n.PrevNamedSibling()
-	if prev == nil || !w.sp.comments[prev.Kind()] {
-		return
-	}
-	if prev.EndPosition().Row+1 < n.StartPosition().Row {
-		return
-	}
-	if l := firstLine(w.text(prev.StartByte(), prev.EndByte())); l != "" {
+	if l := w.docText(n); l != "" {
 		w.line(n, l)
 	}
+}
+
+// docText is the first line of the comment directly above n, or "".
+func (w *walker) docText(n *sitter.Node) string {
+	prev := n.PrevNamedSibling()
+	if prev == nil || !w.sp.comments[prev.Kind()] {
+		return ""
+	}
+	if prev.EndPosition().Row+1 < n.StartPosition().Row {
+		return ""
+	}
+	return firstLine(w.text(prev.StartByte(), prev.EndByte()))
 }
 
 // docstring writes the first line of a Python docstring.
