@@ -22,8 +22,8 @@ import (
 // Sources selects what Assemble retrieves; the zero value is everything.
 // The evaluation turns parts off to measure what each contributes.
 type Sources struct {
-	NoSkeletons bool
-	NoSnippets  bool
+	NoDecls    bool
+	NoSnippets bool
 }
 
 // Search tuning, chosen with `ghostline eval retrieval` on the Go and
@@ -33,7 +33,6 @@ type Sources struct {
 // shares in compose.go.
 const (
 	topHits      = 24  // snippets fetched per query
-	topSkeletons = 4   // skeletons fetched per query
 	importBoost  = 1.5 // score factor for files the current file imports
 	recentBoost  = 1.3 // score factor for files edited in the editor lately
 	recentWindow = 10 * time.Minute
@@ -44,8 +43,8 @@ const (
 	importsHead   = 16 << 10 // bytes at the top of a file searched for imports
 )
 
-// Assemble builds the prompt for the cursor q: the skeletons of the most
-// related files and the best snippets from other files, then the current
+// Assemble builds the prompt for the cursor q: the declarations in scope
+// at the cursor and the best snippets from other files, then the current
 // file's prefix, with its suffix, within the budget. Before the index is
 // open, or when a search fails, it returns the in-file prompt.
 func (x *Index) Assemble(ctx context.Context, q Query) (Prompt, error) {
@@ -61,7 +60,7 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 		return Prompt{}, fmt.Errorf("assemble: offset %d outside a text of %d bytes", q.Offset, len(q.Text))
 	}
 	h := x.bi.Load()
-	if h == nil || s.NoSkeletons && s.NoSnippets {
+	if h == nil || s.NoDecls && s.NoSnippets {
 		return InFile(q), nil
 	}
 	parts, err := x.retrieve(ctx, h.Index, q, s)
@@ -76,8 +75,9 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 }
 
 // retrieve runs the BM25 queries for q and returns candidate parts, best
-// first, from files other than q's: snippets from one search, skeletons
-// from another, so that neither kind crowds the other out of its hits.
+// first, from files other than q's: snippets from one search,
+// declarations from resolution at the cursor and another search, so
+// that neither kind crowds the other out of its hits.
 func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources) ([]Part, error) {
 	rel, _ := x.rel(q.Path)
 	language := q.Language
@@ -97,15 +97,15 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 	if len(t.ids) == 0 && rel == "" {
 		return nil, nil
 	}
-	// The skeleton search runs beside the snippet search: it is the smaller.
-	var skels []Part
-	var skelErr error
+	// Declarations are found beside the snippet search.
+	var decls []Part
+	var declErr error
 	var wg sync.WaitGroup
-	if !s.NoSkeletons && len(t.ids) > 0 {
+	if !s.NoDecls {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			skels, skelErr = x.search(ctx, bi, skeletonQuery(t, rel), topSkeletons, rel, mods)
+			decls, declErr = x.declarations(ctx, bi, q, language, rel, mods, t)
 		}()
 	}
 	var parts []Part
@@ -117,10 +117,10 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 		parts, err = x.search(ctx, bi, snippetQuery(t, rel, boosts), topHits, rel, mods)
 	}
 	wg.Wait()
-	if err = errors.Join(err, skelErr); err != nil {
+	if err = errors.Join(err, declErr); err != nil {
 		return nil, err
 	}
-	parts = append(parts, skels...)
+	parts = append(parts, decls...)
 	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Score > parts[j].Score })
 	perFile := map[string]int{}
 	for i := range parts {
@@ -158,8 +158,6 @@ func (x *Index) search(ctx context.Context, bi bleve.Index, bq query.Query, n in
 			continue
 		}
 		switch str(fieldKind) {
-		case kindAbstract:
-			p.Kind = PartSkeleton
 		case kindSnippet:
 			p.Kind = PartSnippet
 			p.StartLine, _ = strconv.Atoi(str(fieldStart))

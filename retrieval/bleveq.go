@@ -13,8 +13,8 @@ const (
 	siblingBoost = 0.5 // its sibling directories
 	headBoost    = 2   // the neighbours' first windows, on a first line
 	maxHeads     = 20  // neighbours whose first windows a first line looks at
-	// symbolBoost weighs a declared symbol above the same identifier in a
-	// snippet's text: a skeleton that declares it is about it.
+	// symbolBoost weighs a declared name above the same identifier in a
+	// declaration's text: a declaration of it is about it.
 	symbolBoost = 2
 )
 
@@ -29,19 +29,23 @@ func snippetQuery(t terms, rel string, near []query.Query) query.Query {
 		should = append(should, boosted(fieldText, w.term, w.w))
 	}
 	should = append(should, near...)
-	mustNot := []query.Query{termQuery(fieldKind, kindAbstract)}
+	// Declarations have fields of their own: this matches snippets only.
+	var mustNot []query.Query
 	if rel != "" {
 		mustNot = append(mustNot, termQuery(fieldPath, rel))
 	}
 	return query.NewBooleanQuery(nil, should, mustNot)
 }
 
-// skeletonQuery matches skeletons by the symbols they declare (only
-// skeletons have symbols, so this search is cheap).
-func skeletonQuery(t terms, rel string) query.Query {
+// declQuery matches declarations by the names they declare (heaviest),
+// the types they mention and their words.
+func declQuery(t terms, rel string) query.Query {
 	var should []query.Query
 	for _, id := range t.ids {
-		should = append(should, boosted(fieldSym, id.term, symbolBoost*id.w))
+		should = append(should, boosted(fieldSym, id.term, symbolBoost*id.w), boosted(fieldDIdent, id.term, id.w))
+	}
+	for _, w := range t.words {
+		should = append(should, boosted(fieldDText, w.term, w.w/2))
 	}
 	var mustNot []query.Query
 	if rel != "" {

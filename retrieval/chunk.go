@@ -12,9 +12,9 @@ import (
 
 // Chunk kinds, as stored in the index's kind field.
 const (
-	kindAbstract = "abstract" // a file's skeleton
-	kindSnippet  = "snippet"  // a window of lines
-	kindFile     = "file"     // the per-file manifest record, never retrieved
+	kindSnippet = "snippet" // a window of lines
+	kindFile    = "file"    // the per-file manifest record, never retrieved
+	kindDecl    = "decl"    // one declaration
 )
 
 // chunk is one retrievable piece of a file.
@@ -22,7 +22,7 @@ type chunk struct {
 	kind       string
 	start, end int // 1-based, inclusive line range (snippets)
 	text       string
-	symbols    []string
+	decl       *skeleton.Decl // kindDecl only
 }
 
 var crcTable = crc64.MakeTable(crc64.ECMA)
@@ -35,26 +35,25 @@ func (c chunk) sum() uint64 {
 	binary.LittleEndian.PutUint64(lines[8:], uint64(c.end))
 	h := crc64.Update(0, crcTable, lines[:])
 	h = crc64.Update(h, crcTable, []byte(c.text))
-	for _, s := range c.symbols {
-		h = crc64.Update(h, crcTable, []byte{0})
-		h = crc64.Update(h, crcTable, []byte(s))
+	if c.decl != nil {
+		h = crc64.Update(h, crcTable, []byte(c.decl.String()))
 	}
 	return h
 }
 
 // extracted is a file's text and skeleton, kept for files being edited so
-// that the next edit can re-use the skeleton (skeleton.Reuse).
+// that the next edit can re-use its declarations (skeleton.Reuse).
 type extracted struct {
 	src []byte
 	res skeleton.Result
 }
 
-// chunkFile splits src into its skeleton (when its language has an
+// chunkFile splits src into its declarations (when its language has an
 // extractor) and windows of window lines every stride lines. The last
 // window ends at the last line, so every line is in some window. prev,
-// when not nil, is an earlier version of the file whose skeleton is
+// when not nil, is an earlier version of the file whose declarations are
 // re-used if the edit allows; ex is src's, nil when it has none.
-func chunkFile(path, lang string, src []byte, window, stride int, prev *extracted) (skel *chunk, snippets []chunk, ex *extracted) {
+func chunkFile(path, lang string, src []byte, window, stride int, prev *extracted) (snippets, decls []chunk, ex *extracted) {
 	if skeleton.Supported(lang) {
 		r, ok := skeleton.Result{}, false
 		if prev != nil {
@@ -64,15 +63,17 @@ func chunkFile(path, lang string, src []byte, window, stride int, prev *extracte
 		if !ok {
 			r, err = skeleton.Extract(lang, src)
 		}
-		switch {
-		case err != nil && !errors.Is(err, skeleton.ErrUnsupported):
-			slog.Debug("no skeleton", "path", path, "err", err)
-		case strings.TrimSpace(r.Text) != "":
-			skel = &chunk{kind: kindAbstract, start: 1, end: 1, text: r.Text, symbols: r.Symbols}
+		if err != nil && !errors.Is(err, skeleton.ErrUnsupported) {
+			slog.Debug("no declarations", "path", path, "err", err)
+		}
+		if len(r.Decls) > 0 {
 			ex = &extracted{src: src, res: r}
 		}
+		for i := range r.Decls {
+			decls = append(decls, chunk{kind: kindDecl, text: r.Decls[i].Text, decl: &r.Decls[i]})
+		}
 	}
-	return skel, windows(string(src), window, stride), ex
+	return windows(string(src), window, stride), decls, ex
 }
 
 // windows cuts text into windows of window lines every stride lines,

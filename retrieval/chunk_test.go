@@ -35,17 +35,17 @@ func TestWindows(t *testing.T) {
 	}
 }
 
-func TestChunkFileSkeleton(t *testing.T) {
+func TestChunkFileDecls(t *testing.T) {
 	src := []byte("package p\n\n// Add adds.\nfunc Add(a, b int) int {\n\treturn a + b\n}\n")
-	skel, snips, _ := chunkFile("p.go", "go", src, 20, 10, nil)
-	if skel == nil || !strings.Contains(skel.text, "func Add(a, b int) int") || strings.Contains(skel.text, "return") {
-		t.Fatalf("skeleton %+v", skel)
+	snips, decls, _ := chunkFile("p.go", "go", src, 20, 10, nil)
+	if len(decls) != 1 || decls[0].text != "// Add adds.\nfunc Add(a, b int) int" {
+		t.Fatalf("declarations %+v", decls)
 	}
 	if len(snips) != 1 {
 		t.Errorf("%d snippets", len(snips))
 	}
-	if skel, _, _ := chunkFile("x.md", "markdown", []byte("# title\n"), 20, 10, nil); skel != nil {
-		t.Errorf("markdown got a skeleton")
+	if _, decls, _ := chunkFile("x.md", "markdown", []byte("# title\n"), 20, 10, nil); decls != nil {
+		t.Errorf("markdown got declarations")
 	}
 }
 

@@ -9,19 +9,21 @@ import (
 
 // The prompt's shares of the budget.
 const (
-	maxSkeletons     = 1    // skeletons in one prompt
-	skeletonShare    = 0.12 // of the retrieved context, at most, for skeletons
-	minSnippetTokens = 48   // a part cut shorter than this is not worth its header
+	// declShare of the retrieved context, at most, goes to declarations;
+	// what they leave goes to snippets.
+	declShare        = 0.4
+	minSnippetTokens = 48 // a part cut shorter than this is not worth its header
+	minDeclTokens    = 16 // nor a declaration shorter than this
 )
 
-// Compose fits candidates (skeletons and snippets from other files, best
-// first) around the current file's prefix and suffix within q.Budget
+// Compose fits candidates (declarations and snippets from other files,
+// best first) around the current file's prefix and suffix within q.Budget
 // tokens. The suffix takes at most a quarter of the budget, as in InFile;
 // retrieved context takes at least share of the rest (more when the prefix
-// is short), skeletons at most skeletonShare of that. Snippets of one file that
-// overlap or touch are merged; each part is headed by its path as a comment.
-// In the prompt, skeletons come first, then snippets, the best nearest the
-// prefix.
+// is short), declarations at most declShare of that. Snippets of one file
+// that overlap or touch are merged; each part is headed by its path as a
+// comment. In the prompt, declarations come first, then snippets, the best
+// nearest the prefix.
 func Compose(q Query, candidates []Part, share float64) Prompt {
 	budget := q.Budget
 	if budget <= 0 {
@@ -37,15 +39,15 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 	ctxBudget = min(ctxBudget, room)
 	header := func(p string) string { return lang.Get(q.Language).Comment(p) + "\n" }
 
-	var skels, snips []Part
+	var decls, snips []Part
 	used := 0
-	skelBudget := int(float64(ctxBudget) * skeletonShare)
+	declBudget := int(float64(ctxBudget) * declShare)
 	for _, c := range candidates {
-		if c.Kind != PartSkeleton || len(skels) == maxSkeletons {
+		if c.Kind != PartDecl {
 			continue
 		}
-		left := min(skelBudget, ctxBudget) - used - EstimateTokens(header(c.Path))
-		if left < minSnippetTokens {
+		left := declBudget - used - EstimateTokens(header(c.Path))
+		if left < minDeclTokens {
 			break
 		}
 		text := withNewline(c.Text)
@@ -59,7 +61,7 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 		c.Text = header(c.Path) + text
 		c.Tokens = EstimateTokens(c.Text)
 		used += c.Tokens
-		skels = append(skels, c)
+		decls = append(decls, c)
 	}
 	for _, c := range candidates {
 		if c.Kind != PartSnippet {
@@ -97,8 +99,8 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 
 	prefix = fitTail(prefix, room-used)
 	var b strings.Builder
-	parts := make([]Part, 0, len(skels)+len(snips)+2)
-	for _, p := range append(skels, snips...) {
+	parts := make([]Part, 0, len(decls)+len(snips)+2)
+	for _, p := range append(decls, snips...) {
 		b.WriteString(p.Text)
 		parts = append(parts, p)
 	}

@@ -13,7 +13,7 @@ import (
 // Each testdata/compose/*.txtar is one Compose case. Its comment describes
 // it; lines "path: P", "language: L", "budget: N" and "share: F" set the
 // query. The files "prefix" and "suffix" are the current file around the
-// cursor; "skeleton PATH" and "snippet PATH:START-END" are the candidates,
+// cursor; "decl PATH" and "snippet PATH:START-END" are the candidates,
 // best first; "want prompt" is the prompt's prefix, "<FILL>" and its
 // suffix, and "want parts" one line per part.
 func TestComposeGolden(t *testing.T) {
@@ -68,8 +68,8 @@ func composeCase(ar *txtar.Archive) (Query, float64, []Part, error) {
 		kind, ref, _ := strings.Cut(f.Name, " ")
 		text := strings.TrimSuffix(string(f.Data), "\n")
 		switch kind {
-		case "skeleton":
-			cands = append(cands, Part{Kind: PartSkeleton, Path: ref, Text: text})
+		case "decl":
+			cands = append(cands, Part{Kind: PartDecl, Path: ref, Text: text})
 		case "snippet":
 			p, lines, _ := strings.Cut(ref, ":")
 			from, to, _ := strings.Cut(lines, "-")

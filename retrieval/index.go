@@ -72,7 +72,7 @@ type Index struct {
 	mu      sync.Mutex
 	files   map[string]fileEntry    // what the index holds, by repository-relative path
 	recent  map[string]time.Time    // edited in the editor, for the recency boost
-	edited  map[string]*extracted   // the last few edited files' skeletons, for the next edit
+	edited  map[string]*extracted   // the last few edited files' declarations, for the next edit
 	pending map[string]*pendingEdit // edits waiting for a pause in typing
 	stats   Stats
 	failed  bool // a write failed (disk full): logged once
@@ -91,18 +91,17 @@ type fileEntry struct {
 	size     int64
 	mtime    int64 // unix nanoseconds; 0 when the content came from the editor
 	hash     string
-	snippets int  // ids path#s#0 .. path#s#snippets-1
-	skeleton bool // id path#a
-	// sums[0] is the skeleton's sum (0: none), sums[1+i] snippet i's: an
-	// edit rewrites only the chunks whose sum changed. nil (a record from
-	// before sums) rewrites them all.
+	snippets int // ids path#s#0 .. path#s#snippets-1
+	decls    int // ids path#d#0 .. path#d#decls-1
+	// sums[i] is snippet i's sum, sums[snippets+i] declaration i's: an
+	// edit rewrites only the chunks whose sum changed.
 	sums []uint64
 }
 
 // Stats describes the last indexing pass.
 type Stats struct {
 	Files       int           // files in the index
-	TotalChunks int           // chunks (snippets and skeletons) in the index
+	TotalChunks int           // chunks (snippets and declarations) in the index
 	TotalBytes  int64         // bytes of source in the index
 	Indexed     int           // files (re-)read and indexed by the pass
 	Chunks      int           // chunks written by the pass
@@ -203,10 +202,7 @@ func (x *Index) Stats() Stats {
 	s := x.stats
 	s.Files = len(x.files)
 	for _, e := range x.files {
-		s.TotalChunks += e.snippets
-		if e.skeleton {
-			s.TotalChunks++
-		}
+		s.TotalChunks += e.snippets + e.decls
 		s.TotalBytes += e.size
 	}
 	// Measured after Close, the size is what stays on disk (an open index
@@ -395,16 +391,18 @@ func (e fileEntry) String() string {
 	for i, s := range e.sums {
 		binary.LittleEndian.PutUint64(b[8*i:], s)
 	}
-	return fmt.Sprintf("%d %d %s %d %t %s", e.size, e.mtime, e.hash, e.snippets, e.skeleton,
+	return fmt.Sprintf("%d %d %s %d %d %s", e.size, e.mtime, e.hash, e.snippets, e.decls,
 		base64.RawStdEncoding.EncodeToString(b))
 }
 
-// parseEntry reads a record; one without sums (5 fields, an index written
-// before them) is valid and has its chunks rewritten on its next change.
+// parseEntry reads a record.
 func parseEntry(s string) (fileEntry, error) {
 	f := strings.Fields(s)
-	if len(f) != 5 && len(f) != 6 {
-		return fileEntry{}, errors.New("want 5 or 6 fields")
+	if len(f) == 5 { // no chunks: no sums
+		f = append(f, "")
+	}
+	if len(f) != 6 {
+		return fileEntry{}, errors.New("want 6 fields")
 	}
 	var e fileEntry
 	var errs [5]error
@@ -412,18 +410,16 @@ func parseEntry(s string) (fileEntry, error) {
 	e.mtime, errs[1] = strconv.ParseInt(f[1], 10, 64)
 	e.hash = f[2]
 	e.snippets, errs[2] = strconv.Atoi(f[3])
-	e.skeleton, errs[3] = strconv.ParseBool(f[4])
-	if len(f) == 6 {
-		var b []byte
-		b, errs[4] = base64.RawStdEncoding.DecodeString(f[5])
-		if errs[4] == nil && len(b) != 8*(1+e.snippets) {
-			errs[4] = fmt.Errorf("%d bytes of sums for %d snippets", len(b), e.snippets)
-		}
-		if errs[4] == nil {
-			e.sums = make([]uint64, len(b)/8)
-			for i := range e.sums {
-				e.sums[i] = binary.LittleEndian.Uint64(b[8*i:])
-			}
+	e.decls, errs[3] = strconv.Atoi(f[4])
+	var b []byte
+	b, errs[4] = base64.RawStdEncoding.DecodeString(f[5])
+	if errs[4] == nil && len(b) != 8*(e.snippets+e.decls) {
+		errs[4] = fmt.Errorf("%d bytes of sums for %d snippets and %d declarations", len(b), e.snippets, e.decls)
+	}
+	if errs[4] == nil {
+		e.sums = make([]uint64, len(b)/8)
+		for i := range e.sums {
+			e.sums[i] = binary.LittleEndian.Uint64(b[8*i:])
 		}
 	}
 	return e, errors.Join(errs[:]...)
@@ -593,7 +589,7 @@ type writer struct {
 	batch   *bleve.Batch
 	entries map[string]*fileEntry // nil entry: removed
 	wrote   bool                  // a batch was written
-	edit    bool                  // an edit in the editor: keep the skeleton for the next
+	edit    bool                  // an edit in the editor: keep the declarations for the next
 	locked  bool                  // holds x.bmu
 }
 
@@ -640,7 +636,7 @@ func (w *writer) add(rel, lang string, src []byte, size, mtime int64) (int, bool
 	e := fileEntry{size: size, mtime: mtime, hash: hash}
 	if known && old.hash == hash {
 		if old.mtime != mtime || old.size != size { // touched, not changed
-			e.snippets, e.skeleton, e.sums = old.snippets, old.skeleton, old.sums
+			e.snippets, e.decls, e.sums = old.snippets, old.decls, old.sums
 			w.putRecord(rel, lang, e)
 		}
 		return 0, false
@@ -651,23 +647,30 @@ func (w *writer) add(rel, lang string, src []byte, size, mtime int64) (int, bool
 		prev = w.x.edited[rel]
 		w.x.mu.Unlock()
 	}
-	skel, snips, ex := chunkFile(rel, lang, src, w.x.cfg.WindowLines, w.x.cfg.StrideLines, prev)
+	snips, decls, ex := chunkFile(rel, lang, src, w.x.cfg.WindowLines, w.x.cfg.StrideLines, prev)
 	if w.edit {
 		w.x.keepEdited(rel, ex)
 	}
-	e.snippets, e.skeleton = len(snips), skel != nil
-	e.sums = make([]uint64, 1+len(snips))
-	if skel != nil {
-		e.sums[0] = skel.sum()
-	}
+	e.snippets, e.decls = len(snips), len(decls)
+	e.sums = make([]uint64, len(snips)+len(decls))
 	for i, c := range snips {
-		e.sums[1+i] = c.sum()
+		e.sums[i] = c.sum()
 	}
-	// unchanged: the index holds chunk i (0: the skeleton) as it is now.
-	unchanged := func(i int) bool { return i < len(old.sums) && old.sums[i] == e.sums[i] }
+	for i, c := range decls {
+		e.sums[len(snips)+i] = c.sum()
+	}
+	// oldSnippet and oldDecl are the sums of the chunks the index holds.
+	oldSum := func(i, n, base int) uint64 {
+		if i < n && base+i < len(old.sums) {
+			return old.sums[base+i]
+		}
+		return 0
+	}
+	oldSnippet := func(i int) uint64 { return oldSum(i, old.snippets, 0) }
+	oldDecl := func(i int) uint64 { return oldSum(i, old.decls, old.snippets) }
 	n := 0
 	for i, c := range snips {
-		if !unchanged(1 + i) {
+		if oldSnippet(i) != e.sums[i] {
 			w.index(snippetID(rel, i), rel, lang, c)
 			n++
 		}
@@ -675,18 +678,20 @@ func (w *writer) add(rel, lang string, src []byte, size, mtime int64) (int, bool
 	for i := len(snips); i < old.snippets; i++ {
 		w.batch.Delete(snippetID(rel, i))
 	}
-	switch {
-	case skel != nil && !(old.skeleton && unchanged(0)):
-		w.index(rel+"#a", rel, lang, *skel)
-		n++
-	case skel == nil && old.skeleton:
-		w.batch.Delete(rel + "#a")
+	for i, c := range decls {
+		if oldDecl(i) != e.sums[len(snips)+i] {
+			w.indexDecl(declID(rel, i), rel, lang, c)
+			n++
+		}
+	}
+	for i := len(decls); i < old.decls; i++ {
+		w.batch.Delete(declID(rel, i))
 	}
 	w.putRecord(rel, lang, e)
 	return n, true
 }
 
-// maxEdited bounds the files whose text and skeleton are kept for the
+// maxEdited bounds the files whose text and declarations are kept for the
 // next edit: the editor edits a few files at a time.
 const maxEdited = 8
 
@@ -715,9 +720,6 @@ func (w *writer) index(id, rel, lang string, c chunk) {
 		fieldDir: path.Dir(rel), fieldUp: path.Dir(path.Dir(rel)),
 		fieldStart: strconv.Itoa(c.start), fieldEnd: strconv.Itoa(c.end),
 	}
-	if len(c.symbols) > 0 {
-		doc[fieldSym] = strings.Join(c.symbols, " ")
-	}
 	if err := w.batch.Index(id, doc); err != nil {
 		slog.Debug("not indexed", "id", id, "err", err)
 	}
@@ -742,7 +744,9 @@ func (w *writer) remove(rel string) {
 	for i := 0; i < old.snippets; i++ {
 		w.batch.Delete(snippetID(rel, i))
 	}
-	w.batch.Delete(rel + "#a")
+	for i := 0; i < old.decls; i++ {
+		w.batch.Delete(declID(rel, i))
+	}
 	w.batch.Delete(rel + "#f")
 	w.entries[rel] = nil
 }

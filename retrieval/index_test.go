@@ -93,7 +93,7 @@ func TestAssemble(t *testing.T) {
 	var kinds []string
 	for _, part := range p.Parts {
 		kinds = append(kinds, string(part.Kind)+":"+part.Path)
-		if part.Kind == PartSnippet || part.Kind == PartSkeleton {
+		if part.Kind == PartSnippet || part.Kind == PartDecl {
 			if part.Path == "api/handler.go" {
 				t.Errorf("current file retrieved: %+v", part)
 			}

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -16,18 +17,31 @@ const (
 	fieldDir   = "dir"   // the path's directory, keyword: the locality boost
 	fieldUp    = "up"    // the directory's parent, keyword: the siblings' boost
 	fieldLang  = "lang"  // LSP language id, keyword
-	fieldKind  = "kind"  // abstract, snippet or file, keyword
-	fieldSym   = "sym"   // declared symbol names, whole and lower-cased
+	fieldKind  = "kind"  // snippet, decl or file, keyword
+	fieldSym   = "sym"   // declared names, whole and lower-cased (declarations)
 	fieldText  = "text"  // the chunk, split into words (camelCase, snake_case, digits)
 	fieldIdent = "ident" // the chunk's identifiers, whole and lower-cased
 	fieldStart = "start" // first line, stored only
 	fieldEnd   = "end"   // last line, stored only
 	fieldMeta  = "meta"  // file records: size, mtime, hash, chunk count; stored only
+	// Declarations (kind decl) also have:
+	fieldName   = "name"   // the declared names, exact case, for resolution
+	fieldOwner  = "owner"  // the container's name, keyword
+	fieldDKind  = "dkind"  // skeleton.DeclKind, stored only
+	fieldDType  = "dtype"  // the type using it yields, stored only
+	fieldFields = "fields" // a type's members as name:Type pairs, stored only
+	fieldMember = "member" // a type's member names, exact case
+	// Declarations keep their text and directory in fields of their own,
+	// so that snippet searches never match them.
+	fieldDText  = "dtext"  // the declaration, split into words, stored
+	fieldDIdent = "dident" // its identifiers and mentioned types, whole
+	fieldDDir   = "ddir"   // its file's directory, keyword
 )
 
 const (
 	analyzerCode  = "code"
 	analyzerIdent = "ident"
+	analyzerNames = "names" // whitespace-separated names, exact case
 )
 
 // newMapping returns the index mapping: BM25, a code analyzer that splits
@@ -48,6 +62,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return nil, err
 	}
 
+	if err := im.AddCustomAnalyzer(analyzerNames, map[string]any{
+		"type": custom.Name, "tokenizer": whitespace.Name,
+	}); err != nil {
+		return nil, err
+	}
 	field := func(analyzer string, index, store bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = analyzer
@@ -67,6 +86,15 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldStart, field(keyword.Name, false, true))
 	doc.AddFieldMappingsAt(fieldEnd, field(keyword.Name, false, true))
 	doc.AddFieldMappingsAt(fieldMeta, field(keyword.Name, false, true))
+	doc.AddFieldMappingsAt(fieldName, field(analyzerNames, true, true))
+	doc.AddFieldMappingsAt(fieldOwner, field(keyword.Name, true, true))
+	doc.AddFieldMappingsAt(fieldDKind, field(keyword.Name, false, true))
+	doc.AddFieldMappingsAt(fieldDType, field(keyword.Name, false, true))
+	doc.AddFieldMappingsAt(fieldFields, field(keyword.Name, false, true))
+	doc.AddFieldMappingsAt(fieldMember, field(analyzerNames, true, false))
+	doc.AddFieldMappingsAt(fieldDText, field(analyzerCode, true, true))
+	doc.AddFieldMappingsAt(fieldDIdent, field(analyzerIdent, true, false))
+	doc.AddFieldMappingsAt(fieldDDir, field(keyword.Name, true, false))
 	im.DefaultMapping = doc
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
 	im.DefaultAnalyzer = analyzerCode

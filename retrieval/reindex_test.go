@@ -127,10 +127,9 @@ func TestReindexConcurrentEdits(t *testing.T) {
 }
 
 // TestEntryRecord: file records keep the chunk sums across restarts; a
-// record written before sums still reads (its chunks are rewritten on the
-// next change) and a damaged one does not.
+// damaged one does not read.
 func TestEntryRecord(t *testing.T) {
-	e := fileEntry{size: 10, mtime: 7, hash: "ab", snippets: 2, skeleton: true, sums: []uint64{1, 1 << 63, 42}}
+	e := fileEntry{size: 10, mtime: 7, hash: "ab", snippets: 2, decls: 1, sums: []uint64{1, 1 << 63, 42}}
 	got, err := parseEntry(e.String())
 	if err != nil || got.String() != e.String() || len(got.sums) != 3 || got.sums[1] != 1<<63 {
 		t.Errorf("round trip of %v: %v, %v", e, got, err)
@@ -139,13 +138,14 @@ func TestEntryRecord(t *testing.T) {
 		meta string
 		ok   bool
 	}{
-		{"10 7 ab 2 true", true},
-		{"10 7 ab 1 true AQAAAAAAAAA", false}, // one sum for a skeleton and a snippet
-		{"10 7 ab 0 false !!", false},
+		{"10 7 ab 0 0", true},
+		{"10 7 ab 1 1 AQAAAAAAAAA", false}, // one sum for a snippet and a declaration
+		{"10 7 ab 0 0 !!", false},
+		{"10 7 ab 2 true", false},
 		{"10 7 ab", false},
 	}
 	for _, tt := range tests {
-		if e, err := parseEntry(tt.meta); (err == nil) != tt.ok || err == nil && e.sums != nil {
+		if e, err := parseEntry(tt.meta); (err == nil) != tt.ok || err == nil && len(e.sums) != 0 {
 			t.Errorf("parseEntry(%q) = %v, %v; want ok %t and no sums", tt.meta, e, err, tt.ok)
 		}
 	}

@@ -31,10 +31,10 @@ type Prompt struct {
 type PartKind string
 
 const (
-	PartSkeleton PartKind = "skeleton" // abstract context: a file's declarations
-	PartSnippet  PartKind = "snippet"  // a window of lines from another place
-	PartPrefix   PartKind = "prefix"   // the current file before the cursor
-	PartSuffix   PartKind = "suffix"   // the current file after the cursor
+	PartDecl    PartKind = "decl"    // abstract context: declarations in scope
+	PartSnippet PartKind = "snippet" // a window of lines from another place
+	PartPrefix  PartKind = "prefix"  // the current file before the cursor
+	PartSuffix  PartKind = "suffix"  // the current file after the cursor
 )
 
 // Part is one piece of an assembled prompt.

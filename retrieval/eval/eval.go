@@ -31,11 +31,16 @@ type Options struct {
 
 // Row is one way of building the prompt, measured over every sample.
 type Row struct {
-	Name       string
-	Overall    float64 // ground-truth identifiers present in the prompt
-	CrossFile  float64 // of those absent from the current file, present in the prompt
-	P50, P99   time.Duration
-	MeanTokens float64
+	Name      string
+	Overall   float64 // ground-truth identifiers present in the prompt
+	CrossFile float64 // of those absent from the current file, present in the prompt
+	// Member is the share of cursors right after `x.` whose following
+	// member (declared in the repository) the prompt contains; Signature
+	// the share of cursors inside an open call whose callee's declaration
+	// it contains.
+	Member, Signature float64
+	P50, P99          time.Duration
+	MeanTokens        float64
 }
 
 // Report is the result of Run.
@@ -45,6 +50,7 @@ type Report struct {
 	Seed                uint64
 	Budget              int
 	Idents, CrossIdents int // ground-truth identifiers, and those not in the current file
+	Members, Calls      int // member and open-call cursors
 	Rows                []Row
 }
 
@@ -126,13 +132,21 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return retrieval.Compose(s.q, jaccard(s, byDir, window, in), share), nil
 		}},
 		{"snippets", func(s sample) (retrieval.Prompt, error) {
-			return x.AssembleFrom(ctx, s.q, retrieval.Sources{NoSkeletons: true})
+			return x.AssembleFrom(ctx, s.q, retrieval.Sources{NoDecls: true})
 		}},
-		{"snippets + skeletons", func(s sample) (retrieval.Prompt, error) {
+		{"declarations", func(s sample) (retrieval.Prompt, error) {
+			return x.AssembleFrom(ctx, s.q, retrieval.Sources{NoSnippets: true})
+		}},
+		{"declarations + snippets", func(s sample) (retrieval.Prompt, error) {
 			return x.Assemble(ctx, s.q)
 		}},
 	}
-	rep := Report{Repo: o.Repo, Files: len(files), Samples: len(samples), Seed: o.Seed, Budget: o.Budget}
+	members, calls, err := drawTargets(ctx, x, files, o.Samples, o.Seed, o.Budget)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Repo: o.Repo, Files: len(files), Samples: len(samples), Seed: o.Seed, Budget: o.Budget,
+		Members: len(members), Calls: len(calls)}
 	for _, s := range samples {
 		rep.Idents += len(s.truth)
 		for _, id := range s.truth {
@@ -162,9 +176,18 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				}
 			}
 		}
+		member, err := targetRecall(members, r.run, hasIdent)
+		if err != nil {
+			return Report{}, fmt.Errorf("eval %s: %w", r.name, err)
+		}
+		signature, err := targetRecall(calls, r.run, hasDeclaration)
+		if err != nil {
+			return Report{}, fmt.Errorf("eval %s: %w", r.name, err)
+		}
 		slices.Sort(lat)
 		rep.Rows = append(rep.Rows, Row{
 			Name: r.name, Overall: ratio(found, rep.Idents), CrossFile: ratio(cross, rep.CrossIdents),
+			Member: ratio(member, len(members)), Signature: ratio(signature, len(calls)),
 			P50: lat[len(lat)/2], P99: lat[min(len(lat)-1, len(lat)*99/100)],
 			MeanTokens: float64(tokens) / float64(len(samples)),
 		})
@@ -273,14 +296,15 @@ func (f *file) load() error {
 func (r Report) Write(w io.Writer, timings bool) {
 	fmt.Fprintf(w, "retrieval evaluation of %s: %d samples (seed %d) from %d files, budget %d tokens\n",
 		r.Repo, r.Samples, r.Seed, r.Files, r.Budget)
-	fmt.Fprintf(w, "ground truth: %d identifiers, %d of them not in the current file\n\n", r.Idents, r.CrossIdents)
-	fmt.Fprintf(w, "%-26s %8s %11s %12s", "prompt", "recall", "cross-file", "mean tokens")
+	fmt.Fprintf(w, "ground truth: %d identifiers, %d of them not in the current file; %d cursors after `x.`, %d in an open call\n\n",
+		r.Idents, r.CrossIdents, r.Members, r.Calls)
+	fmt.Fprintf(w, "%-26s %8s %11s %7s %10s %12s", "prompt", "recall", "cross-file", "member", "signature", "mean tokens")
 	if timings {
 		fmt.Fprintf(w, " %9s %9s", "p50 ms", "p99 ms")
 	}
 	fmt.Fprintln(w)
 	for _, row := range r.Rows {
-		fmt.Fprintf(w, "%-26s %8.3f %11.3f %12.0f", row.Name, row.Overall, row.CrossFile, row.MeanTokens)
+		fmt.Fprintf(w, "%-26s %8.3f %11.3f %7.3f %10.3f %12.0f", row.Name, row.Overall, row.CrossFile, row.Member, row.Signature, row.MeanTokens)
 		if timings {
 			fmt.Fprintf(w, " %9.2f %9.2f", ms(row.P50), ms(row.P99))
 		}

@@ -1,0 +1,617 @@
+package retrieval
+
+import (
+	"context"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/ghostline/ghostline/retrieval/skeleton"
+)
+
+// Resolution at the cursor: cheap, local and lexical. It reads the text
+// around the cursor (the chain before a `.`, the open call, the enclosing
+// type, local definitions in the enclosing function) and looks the names
+// up in the declaration index; it never type-checks.
+
+// scope is what resolution found at one cursor, best first.
+type scope struct {
+	// receiver is the type of the chain before a `.` at the cursor.
+	receiver string
+	// member is what is typed of the member so far.
+	member string
+	// pkgDir is the repository directory of the package before a `.`
+	// (Go `pkg.`, an imported module), when the chain is one.
+	pkgDir string
+	// callee is the function whose call is open at the cursor, and calleeOn
+	// the type it is a method of ("" for a function).
+	callee, calleeOn string
+	// enclosing is the type whose method the cursor is in.
+	enclosing string
+	// decls are the declarations to show, in order, without repeats.
+	decls []declHit
+}
+
+// resolver looks names up in the index, remembering each answer for the
+// rest of one cursor.
+type resolver struct {
+	ctx   context.Context
+	bi    bleve.Index
+	lang  string
+	rel   string
+	mods  []string
+	byKey map[string][]declHit
+	err   error
+}
+
+func (r *resolver) search(key string, q query.Query) []declHit {
+	if hs, ok := r.byKey[key]; ok || r.err != nil {
+		return hs
+	}
+	hs, err := searchDecls(r.ctx, r.bi, q, maxDeclHits)
+	if err != nil {
+		r.err = err
+	}
+	r.byKey[key] = hs
+	return hs
+}
+
+// named returns the declarations of name, the nearest first: the same
+// file's directory, then imported modules, then the rest.
+func (r *resolver) named(name string) []declHit {
+	hs := r.search("n\x00"+name, termQuery(fieldName, name))
+	return r.nearest(hs)
+}
+
+// members returns the methods declared with container typ and typ's own
+// declaration, nearest first.
+func (r *resolver) members(typ string) []declHit {
+	hs := r.search("m\x00"+typ, query.NewBooleanQuery(nil,
+		[]query.Query{termQuery(fieldOwner, typ), termQuery(fieldName, typ)}, nil))
+	return r.nearest(hs)
+}
+
+// nearest orders hits by locality: the cursor's directory, imported
+// modules, then the rest, each in index order.
+func (r *resolver) nearest(hs []declHit) []declHit {
+	dir := path.Dir(r.rel)
+	rank := func(h declHit) int {
+		switch {
+		case path.Dir(h.Path) == dir:
+			return 0
+		case importedBy(h.Path, r.mods):
+			return 1
+		}
+		return 2
+	}
+	out := make([]declHit, 0, len(hs))
+	for k := 0; k < 3; k++ {
+		for _, h := range hs {
+			if rank(h) == k {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// typeDecl returns the declaration of the type typ, the nearest.
+func (r *resolver) typeDecl(typ string) (declHit, bool) {
+	for _, h := range r.named(typ) {
+		if (h.Kind == skeleton.DeclType || h.Kind == skeleton.DeclIface) && h.Name == typ {
+			return h, true
+		}
+	}
+	return declHit{}, false
+}
+
+// memberType is the type of member m of type typ: a field's type or a
+// method's result, looking through embedded types once.
+func (r *resolver) memberType(typ, m string, depth int) string {
+	if typ == "" || depth > 2 {
+		return ""
+	}
+	for _, h := range r.members(typ) {
+		if h.Container == typ && h.Name == m {
+			return h.Type
+		}
+	}
+	td, ok := r.typeDecl(typ)
+	if !ok {
+		return ""
+	}
+	for _, f := range td.Fields {
+		if f.Name == m {
+			return f.Type
+		}
+	}
+	for _, f := range td.Fields {
+		if f.Name == "" && f.Type != "" {
+			if t := r.memberType(f.Type, m, depth+1); t != "" {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
+// valueType is the type a top-level name yields: a function's result, a
+// variable's type, a type's own name.
+func (r *resolver) valueType(name string) string {
+	for _, h := range r.named(name) {
+		if h.Container == "" && h.Type != "" {
+			if h.Name == name {
+				return h.Type
+			}
+			for _, f := range h.Fields { // a member of a const or var group
+				if f.Name == name {
+					return f.Type
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// link is one element of a chain like a.b(x).c: a name, and whether it is
+// called.
+type link struct {
+	name string
+	call bool
+}
+
+// chainBefore parses the chain of names, calls and indexes that ends at
+// the end of s (`a.b(x)[i].c`), returning its links in order.
+func chainBefore(s string) []link {
+	var out []link
+	i := len(s)
+	for {
+		call := false
+		// Skip a balanced (...) or [...] group.
+		for i > 0 && (s[i-1] == ')' || s[i-1] == ']') {
+			j := matchOpen(s, i-1)
+			if j < 0 {
+				return nil
+			}
+			if s[i-1] == ')' {
+				call = true
+			}
+			i = j
+		}
+		j := i
+		for j > 0 && (identStart(s[j-1]) || isDigit(s[j-1])) {
+			j--
+		}
+		if j == i {
+			break
+		}
+		out = append(out, link{name: s[j:i], call: call})
+		i = j
+		switch {
+		case i > 0 && s[i-1] == '.':
+			i--
+		case i > 1 && (s[i-2:i] == "->" || s[i-2:i] == "::"):
+			i -= 2
+		default:
+			i = -1
+		}
+		if i < 0 {
+			break
+		}
+	}
+	for l, r := 0, len(out)-1; l < r; l, r = l+1, r-1 {
+		out[l], out[r] = out[r], out[l]
+	}
+	return out
+}
+
+// matchOpen returns the index of the bracket that opens the one closing
+// at s[i], or -1.
+func matchOpen(s string, i int) int {
+	depth := 0
+	for k := i; k >= 0; k-- {
+		switch s[k] {
+		case ')', ']', '}':
+			depth++
+		case '(', '[', '{':
+			depth--
+			if depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+// maxLineNames bounds the names of the cursor's lines that are looked up.
+const maxLineNames = 4
+
+// maxScan bounds how far back resolution reads: the enclosing function is
+// usually within it, and reading is the cost.
+const maxScan = 8 << 10
+
+var (
+	goFuncRe     = regexp.MustCompile(`(?m)^func\s*(?:\(\s*(\w+)?\s*\*?\s*(\w+)(?:\[[^\]]*\])?\s*\))?\s*(\w+)?`)
+	classRe      = regexp.MustCompile(`\b(?:class|struct|interface|trait|impl(?:<[^>]*>)?(?:\s+[\w:]+\s+for)?|enum)\s+([A-Za-z_$][\w$]*)`)
+	pyClassRe    = regexp.MustCompile(`(?m)^([ \t]*)class\s+(\w+)`)
+	memberCursor = regexp.MustCompile(`[\w$]*$`)
+)
+
+// resolve reads the cursor's surroundings in q and looks up what they
+// name.
+func (r *resolver) resolve(q Query) scope {
+	var sc scope
+	before := q.Text[max(0, q.Offset-maxScan):q.Offset]
+	lineStart := strings.LastIndexByte(before, '\n') + 1
+	line := before[lineStart:]
+	fn := r.function(before)
+
+	// The enclosing type and, in Go, the receiver's name.
+	recvName := ""
+	if r.lang == "go" {
+		if m := goFuncRe.FindStringSubmatch(fn); m != nil {
+			recvName, sc.enclosing = m[1], m[2]
+		}
+	} else {
+		sc.enclosing = enclosingClass(r.lang, before)
+	}
+	typeOf := func(name string) string {
+		switch {
+		case name == "self" || name == "this" || name == "Self":
+			return sc.enclosing
+		case name == recvName && name != "":
+			return sc.enclosing
+		}
+		if t := r.localType(fn, name); t != "" {
+			return t
+		}
+		return r.valueType(name)
+	}
+
+	// The chain before a `.` at the cursor.
+	sc.member = memberCursor.FindString(line)
+	head := line[:len(line)-len(sc.member)]
+	if strings.HasSuffix(head, ".") || strings.HasSuffix(head, "->") || strings.HasSuffix(head, "::") {
+		chain := chainBefore(strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(head, "."), "->"), ":"))
+		if len(chain) > 0 {
+			if dir := r.packageDir(chain[0].name); dir != "" && len(chain) == 1 {
+				sc.pkgDir = dir
+			} else {
+				sc.receiver = r.chainType(chain, typeOf)
+			}
+		}
+	}
+
+	// The open call: the innermost unclosed ( on the line or the few before.
+	if open := openParen(before[max(0, len(before)-512):]); open >= 0 {
+		s := before[max(0, len(before)-512):][:open]
+		if chain := chainBefore(strings.TrimRight(s, " ")); len(chain) > 0 {
+			last := chain[len(chain)-1]
+			sc.callee = last.name
+			if len(chain) > 1 {
+				sc.calleeOn = r.chainType(chain[:len(chain)-1], typeOf)
+			}
+		}
+	}
+
+	// Declarations, in the order the prompt shows them.
+	seen := map[string]bool{}
+	add := func(h declHit) {
+		key := h.Path + "\x00" + h.Container + "\x00" + h.Name + "\x00" + string(h.Kind)
+		if !seen[key] {
+			seen[key] = true
+			sc.decls = append(sc.decls, h)
+		}
+	}
+	addType := func(typ string) {
+		if td, ok := r.typeDecl(typ); ok {
+			add(td)
+		}
+		for _, h := range r.members(typ) {
+			if h.Container == typ {
+				add(h)
+			}
+		}
+		// Embedded types' members are the type's too.
+		if td, ok := r.typeDecl(typ); ok {
+			for _, f := range td.Fields {
+				if f.Name == "" && f.Type != "" && f.Type != typ {
+					if e, ok := r.typeDecl(f.Type); ok {
+						add(e)
+					}
+				}
+			}
+		}
+	}
+	if sc.callee != "" {
+		for _, h := range r.named(sc.callee) {
+			if h.Name == sc.callee && (sc.calleeOn == "" || h.Container == sc.calleeOn) && h.Kind != skeleton.DeclValue {
+				add(h)
+				break
+			}
+		}
+	}
+	if sc.receiver != "" {
+		addType(sc.receiver)
+	}
+	if sc.pkgDir != "" {
+		for _, h := range r.inDir(sc.pkgDir, sc.member) {
+			add(h)
+		}
+	}
+	// The names used on the cursor's line and the line before: their
+	// declarations, or their types'.
+	from := strings.LastIndexByte(before[:max(0, lineStart-1)], '\n') + 1
+	ids := Identifiers(r.lang, before[from:])
+	done := map[string]bool{sc.receiver: true, sc.callee: true}
+	for k, n := len(ids)-1, 0; k >= 0 && n < maxLineNames; k-- {
+		id := ids[k]
+		if done[id] {
+			continue
+		}
+		done[id] = true
+		n++
+		if t := typeOf(id); t != "" && !done[t] {
+			done[t] = true
+			addType(t)
+			continue
+		}
+		for _, h := range r.named(id) {
+			if h.Name == id && h.Container == "" {
+				if h.Kind == skeleton.DeclType || h.Kind == skeleton.DeclIface {
+					addType(id)
+				} else {
+					add(h)
+				}
+				break
+			}
+		}
+	}
+	if sc.enclosing != "" && !done[sc.enclosing] {
+		addType(sc.enclosing)
+	}
+	return sc
+}
+
+// function returns the text of the function the cursor is in, as far as
+// maxScan reaches: from the last line that starts a function at the
+// left margin (Go) or the whole scan otherwise.
+func (r *resolver) function(before string) string {
+	if r.lang == "go" {
+		if i := strings.LastIndex(before, "\nfunc "); i >= 0 {
+			return before[i+1:]
+		}
+	}
+	return before
+}
+
+// enclosingClass is the innermost class, struct, trait or impl whose body
+// the cursor is in.
+func enclosingClass(lang, before string) string {
+	if lang == "python" {
+		ms := pyClassRe.FindAllStringSubmatchIndex(before, -1)
+		for k := len(ms) - 1; k >= 0; k-- {
+			m := ms[k]
+			indent := before[m[2]:m[3]]
+			// Still inside when no later line starts at or left of it.
+			inside := true
+			for _, l := range strings.Split(before[m[1]:], "\n")[1:] {
+				t := strings.TrimLeft(l, " \t")
+				if t != "" && !strings.HasPrefix(t, "#") && len(l)-len(t) <= len(indent) && l != "" {
+					inside = false
+					break
+				}
+			}
+			if inside {
+				return before[m[4]:m[5]]
+			}
+		}
+		return ""
+	}
+	// Brace languages: walk out of the blocks the cursor is in.
+	depth := 0
+	for i := len(before) - 1; i >= 0; i-- {
+		switch before[i] {
+		case '}':
+			depth++
+		case '{':
+			if depth > 0 {
+				depth--
+				continue
+			}
+			ls := strings.LastIndexAny(before[:i], ";}") + 1
+			if m := classRe.FindStringSubmatch(before[ls:i]); m != nil {
+				return m[1]
+			}
+		}
+	}
+	return ""
+}
+
+// openParen returns the index of the innermost ( in s that is not closed
+// by the end of s, or -1. Only the last few lines count.
+func openParen(s string) int {
+	depth := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case ')', ']':
+			depth++
+		case '[':
+			depth--
+		case '(':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case '{', '}', ';':
+			return -1
+		}
+	}
+	return -1
+}
+
+// chainType is the type the chain yields, or "".
+func (r *resolver) chainType(chain []link, typeOf func(string) string) string {
+	var t string
+	first := chain[0]
+	rest := chain[1:]
+	if dir := r.packageDir(first.name); dir != "" && len(chain) > 1 {
+		// pkg.F(…)… or pkg.T{…}: the package's declaration.
+		t = r.valueType(rest[0].name)
+		rest = rest[1:]
+	} else if first.call {
+		t = r.valueType(first.name)
+	} else {
+		t = typeOf(first.name)
+	}
+	for _, l := range rest {
+		if t == "" {
+			return ""
+		}
+		t = r.memberType(t, l.name, 0)
+	}
+	return t
+}
+
+// packageDir returns the repository directory of the module the current
+// file imports as name (a Go package, a Python or TS module), or "".
+func (r *resolver) packageDir(name string) string {
+	for _, m := range r.mods {
+		if path.Base(m) == name {
+			return m
+		}
+	}
+	return ""
+}
+
+// inDir returns the top-level declarations of a package whose names start
+// with prefix (all of them, up to maxDeclHits, when prefix is empty).
+func (r *resolver) inDir(mod, prefix string) []declHit {
+	var out []declHit
+	for _, h := range r.search("d\x00"+mod+"\x00"+prefix, r.dirQuery(mod, prefix)) {
+		if h.Container == "" && suffixPath(path.Dir(h.Path), mod) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (r *resolver) dirQuery(mod, prefix string) query.Query {
+	// The module is a suffix of the directory: its last element names it.
+	base := path.Base(mod)
+	var q query.Query
+	if prefix != "" {
+		pq := query.NewPrefixQuery(prefix)
+		pq.SetField(fieldName)
+		q = pq
+	} else {
+		q = query.NewMatchAllQuery()
+	}
+	dq := query.NewWildcardQuery("*" + base)
+	dq.SetField(fieldDDir)
+	return query.NewConjunctionQuery([]query.Query{q, dq})
+}
+
+// localDef is a pattern of a local definition of a name (%s): its first
+// group is the name's type, or with value the expression it is given.
+type localDef struct {
+	pat   string
+	value bool
+}
+
+var localDefs = []localDef{
+	{`\b%s\s*(?:,\s*[\w$]+\s*)*:=\s*(.+)`, true},                      // Go x := v, x, err := v
+	{`\bvar\s+%s\s+(?:\*|\[\])*([\w.]+)`, false},                      // Go var x T
+	{`\b(?:var|let|const)\s+%s\s*:\s*([\w.$<>\[\]]+)`, false},         // TS let x: T
+	{`\b(?:var|let|const|val|auto)\s+%s\s*=\s*(.+)`, true},            // let x = v
+	{`(?:^|[(,]\s*|\s)%s\s*:\s*(?:\*|&|mut\s|\[\])*([\w.$]+)`, false}, // x: T (Python, TS, Rust)
+	{`[(,]\s*%s\s+(?:\*|\[\]|\.\.\.)*([\w.]+)`, false},                // Go parameters
+	{`\b([A-Z][\w$]*)(?:<[^>]*>)?[*&\s]+%s\s*[=;,)]`, false},          // Java, C: T x
+	{`(?m)^\s*%s\s*=\s*(.+)`, true},                                   // Python x = v
+}
+
+// localType finds the type of a local name in fn from its last definition
+// before the cursor.
+func (r *resolver) localType(fn, name string) string {
+	best, bestAt := "", -1
+	q := regexp.QuoteMeta(name)
+	for _, d := range localDefs {
+		re := regexp.MustCompile(strings.Replace(d.pat, "%s", q, 1))
+		ms := re.FindAllStringSubmatchIndex(fn, -1)
+		if len(ms) == 0 {
+			continue
+		}
+		m := ms[len(ms)-1]
+		if m[0] <= bestAt {
+			continue
+		}
+		g := fn[m[2]:m[3]]
+		t := lastName(g)
+		if d.value {
+			t = r.exprType(g)
+		}
+		if t != "" {
+			best, bestAt = t, m[0]
+		}
+	}
+	return best
+}
+
+var (
+	compositeRe = regexp.MustCompile(`^&?\s*([\w.]+)\s*\{`)
+	newRe       = regexp.MustCompile(`^new\s+([\w.$]+)`)
+)
+
+// exprType is the type of an expression as written: &T{…}, T{…}, new T(…),
+// F(…), pkg.F(…), x.m(…).
+func (r *resolver) exprType(e string) string {
+	e = strings.TrimSpace(e)
+	e = strings.TrimPrefix(e, "await ")
+	e = strings.TrimPrefix(e, "try ")
+	if m := compositeRe.FindStringSubmatch(e); m != nil {
+		return lastName(m[1])
+	}
+	if m := newRe.FindStringSubmatch(e); m != nil {
+		return lastName(m[1])
+	}
+	// Cut the expression at its end: the chain before the first call's
+	// closing and whatever follows.
+	end := len(e)
+	depth := 0
+	for i := 0; i < len(e); i++ {
+		switch e[i] {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth--
+			if depth == 0 {
+				end = i + 1
+			}
+		case ' ', ';', ',':
+			if depth == 0 {
+				end = i
+				i = len(e)
+			}
+		}
+	}
+	chain := chainBefore(e[:end])
+	if len(chain) == 0 || !chain[len(chain)-1].call {
+		return ""
+	}
+	return r.chainType(chain, func(name string) string { return r.valueType(name) })
+}
+
+// lastName is the last dotted element: pkg.T → T.
+func lastName(s string) string {
+	if i := strings.LastIndexAny(s, ".:"); i >= 0 {
+		s = s[i+1:]
+	}
+	s = strings.TrimRight(s, "<>[]*&?")
+	if i := strings.IndexAny(s, "<["); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
