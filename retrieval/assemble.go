@@ -121,7 +121,7 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 		return nil, err
 	}
 	parts = append(parts, decls...)
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Score > parts[j].Score })
+	sort.SliceStable(parts, func(i, j int) bool { return better(parts[i], parts[j]) })
 	perFile := map[string]int{}
 	for i := range parts {
 		if parts[i].Kind == PartSnippet {
@@ -129,8 +129,20 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 			perFile[parts[i].Path]++
 		}
 	}
-	sort.SliceStable(parts, func(i, j int) bool { return parts[i].Score > parts[j].Score })
+	sort.SliceStable(parts, func(i, j int) bool { return better(parts[i], parts[j]) })
 	return parts, nil
+}
+
+// better orders parts by score, then (ties come back from the index in no
+// fixed order) by place.
+func better(a, b Part) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	if a.Path != b.Path {
+		return a.Path < b.Path
+	}
+	return a.StartLine < b.StartLine
 }
 
 // search runs one query and turns its hits into parts, with the import,
