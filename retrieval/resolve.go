@@ -300,6 +300,11 @@ func (r *resolver) resolve(q Query) scope {
 	// Declarations, in the order the prompt shows them.
 	seen := map[string]bool{}
 	add := func(h declHit) {
+		// The current file's declarations are in the prompt as its text
+		// (the index may hold an older version of them).
+		if h.Path == r.rel {
+			return
+		}
 		key := h.Path + "\x00" + h.Container + "\x00" + h.Name + "\x00" + string(h.Kind)
 		if !seen[key] {
 			seen[key] = true

@@ -222,12 +222,7 @@ func draw(files []*file, n int, seed uint64, budget int) ([]sample, error) {
 		if err := f.load(); err != nil {
 			continue
 		}
-		li := rng.IntN(len(f.lines))
-		start := f.lines[li]
-		end := len(f.text)
-		if li+1 < len(f.lines) {
-			end = f.lines[li+1] - 1
-		}
+		start, end := f.randomLine(rng)
 		line := f.text[start:end]
 		indent := len(line) - len(strings.TrimLeft(line, " \t"))
 		if strings.TrimSpace(line) == "" {
@@ -271,6 +266,17 @@ func distinct(ids []string) []string {
 		}
 	}
 	return out
+}
+
+// randomLine returns the bounds of a random line of the loaded f,
+// without its newline.
+func (f *file) randomLine(rng *rand.Rand) (start, end int) {
+	li := rng.IntN(len(f.lines))
+	start, end = f.lines[li], len(f.text)
+	if li+1 < len(f.lines) {
+		end = f.lines[li+1] - 1
+	}
+	return start, end
 }
 
 func (f *file) load() error {

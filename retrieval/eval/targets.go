@@ -50,12 +50,7 @@ func drawTargets(ctx context.Context, d Declarer, files []*file, n int, seed uin
 		if f.load() != nil {
 			continue
 		}
-		li := rng.IntN(len(f.lines))
-		start := f.lines[li]
-		end := len(f.text)
-		if li+1 < len(f.lines) {
-			end = f.lines[li+1] - 1
-		}
+		start, end := f.randomLine(rng)
 		line := f.text[start:end]
 		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "#") || strings.HasPrefix(t, "*") {
 			continue
