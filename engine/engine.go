@@ -158,8 +158,10 @@ func (e *Engine) backendFor(c config.Model) (model.Backend, error) {
 }
 
 // SetSettings applies changed settings: the model backend is swapped when
-// its settings changed; everything else takes effect on the next request.
-func (e *Engine) SetSettings(s config.Settings) {
+// its settings changed; everything else takes effect on the next request,
+// but for the settings it returns, which apply after a restart
+// (Pipeline.SetSettings).
+func (e *Engine) SetSettings(s config.Settings) []string {
 	old := e.pipe.Settings()
 	if !equalModel(old.Model, s.Model) {
 		if err := e.useModel(s.Model); err != nil {
@@ -170,7 +172,7 @@ func (e *Engine) SetSettings(s config.Settings) {
 	if e.gate != nil {
 		e.gate.SetConfig(s.Ranker)
 	}
-	e.pipe.SetSettings(s)
+	return e.pipe.SetSettings(s)
 }
 
 // Settings returns the settings in force.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
@@ -119,8 +120,14 @@ func (s *Server) didChangeConfiguration(conn *jsonrpc2.Conn, req *jsonrpc2.Reque
 		s.showMessage(conn, protocol.MessageTypeWarning, fmt.Sprintf("ghostline: ignoring settings: %v", err))
 		return err
 	}
-	s.sessionNow().SetSettings(merged)
+	sess := s.sessionNow()
+	changed := config.Changed(sess.Settings(), merged)
+	restart := sess.SetSettings(merged)
 	s.cache.resize(merged.Completion.CacheSize)
+	slog.Info("lsp: settings changed", "changed", changed, "afterRestart", restart)
+	if len(restart) > 0 {
+		s.showMessage(conn, protocol.MessageTypeInfo, "ghostline: these settings apply after a restart: "+strings.Join(restart, ", "))
+	}
 	return nil
 }
 

@@ -30,7 +30,9 @@ type Core interface {
 	Edited(path, text string, chars int, at time.Time)
 	Explain() pipeline.Explanation
 	Settings() config.Settings
-	SetSettings(config.Settings)
+	// SetSettings applies settings to later requests and returns the
+	// dotted names of those that apply only after a restart.
+	SetSettings(config.Settings) (restart []string)
 }
 
 // Session is the pipeline opened for one workspace.

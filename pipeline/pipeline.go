@@ -158,8 +158,20 @@ func New(o Options, s config.Settings) *Pipeline {
 // Settings returns the settings in force.
 func (p *Pipeline) Settings() config.Settings { return *p.settings.Load() }
 
-// SetSettings replaces the settings for later requests.
-func (p *Pipeline) SetSettings(s config.Settings) { p.settings.Store(&s) }
+// SetSettings replaces the settings for later requests. It returns the
+// dotted names of the changed settings that apply only after a restart:
+// config.RestartOnly ones, and retrieval or telemetry turned on when the
+// pipeline was built without them.
+func (p *Pipeline) SetSettings(s config.Settings) (restart []string) {
+	for _, name := range config.Changed(p.Settings(), s) {
+		if config.RestartOnly(name) || name == "retrieval.enabled" && s.Retrieval.Enabled && p.retriever == nil ||
+			name == "telemetry.enabled" && s.Telemetry.Enabled && p.recorder == nil {
+			restart = append(restart, name)
+		}
+	}
+	p.settings.Store(&s)
+	return restart
+}
 
 // Complete runs one request through every stage.
 func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
@@ -295,7 +307,8 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 }
 
 func (p *Pipeline) prompt(ctx context.Context, req Request, s config.Settings) (retrieval.Prompt, error) {
-	q := retrieval.Query{Path: req.Path, Language: req.Language, Text: req.Text, Offset: req.Offset, Budget: s.Retrieval.ContextTokens}
+	q := retrieval.Query{Path: req.Path, Language: req.Language, Text: req.Text, Offset: req.Offset,
+		Budget: s.Retrieval.ContextTokens, Share: s.Retrieval.ContextShare}
 	if p.retriever != nil && s.Retrieval.Enabled {
 		return p.retriever.Assemble(ctx, q)
 	}
@@ -314,7 +327,7 @@ func (p *Pipeline) Accepted(id string, at time.Time) error {
 	// What the document gained: the closers the text replaced were there.
 	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = len(pd.text)-pd.replace, len(strings.Fields(pd.text)), strings.Count(pd.text, "\n")+1
 	p.record(e)
-	if p.survival != nil {
+	if p.survival != nil && p.Settings().Telemetry.Enabled {
 		p.survival.Accepted(e, pd.path, pd.offset, pd.text)
 	}
 	return nil
@@ -454,7 +467,7 @@ func (p *Pipeline) hashText(e *telemetry.Event, prompt, text string, s config.Se
 }
 
 func (p *Pipeline) record(e telemetry.Event) {
-	if p.recorder == nil {
+	if p.recorder == nil || !p.Settings().Telemetry.Enabled {
 		return
 	}
 	e.ID = newID()

@@ -71,7 +71,11 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 		slog.Debug("retrieval failed; in-file prompt", "err", err)
 		return InFile(q), nil
 	}
-	return Compose(q, parts, x.cfg.ContextShare), nil
+	share := q.Share
+	if share == 0 {
+		share = x.cfg.ContextShare
+	}
+	return Compose(q, parts, share), nil
 }
 
 // retrieve runs the BM25 queries for q and returns candidate parts, best

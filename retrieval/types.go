@@ -11,6 +11,9 @@ type Query struct {
 	// Budget is the token budget for the whole prompt (context + prefix +
 	// suffix); 0 means the configured default.
 	Budget int
+	// Share is the least share of the budget (after the suffix) that
+	// retrieved context keeps; 0 means the configured default.
+	Share float64
 }
 
 // Prompt is an assembled fill-in-the-middle prompt.
