@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -32,7 +33,10 @@ func runBenchTyping(ctx context.Context, args []string) error {
 	pauses := fs.Int("pauses", 20, "pauses of 600-700 ms while typing, besides the end of typing")
 	runs := fs.Int("runs", 2, "runs per server (alternating between servers)")
 	seed := fs.Uint64("seed", 1, "random seed of the typing rhythm")
+	settings := fs.String("settings", "", `more settings for ghostline as a JSON object of dotted keys, e.g. '{"completion.debounceMs":0}'`)
+	tabby := fs.String("tabby-agent", "", "tabby-agent's `CLI` (dist/cli.js of `npm pack tabby-agent@1.5.0`), run alternately beside ghostline against a fake Tabby API")
 	against := fs.String("against", "", "another ghostline `BINARY` (e.g. built from main) run alternately beside this one")
+	memprofile := fs.String("memprofile", "", "write ghostline's heap profile at the end of the last run to `FILE`")
 	cpuprofile := fs.String("cpuprofile", "", "write ghostline's CPU profile of the typing in the last run to `FILE`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -55,6 +59,12 @@ func runBenchTyping(ctx context.Context, args []string) error {
 		Repo: *repo, File: *file, Keystrokes: *keys, Pauses: *pauses, Seed: *seed,
 		MinGap: 60 * time.Millisecond, MaxGap: 150 * time.Millisecond, Pause: 650 * time.Millisecond,
 	}
+	var extra map[string]any
+	if *settings != "" {
+		if err := json.Unmarshal([]byte(*settings), &extra); err != nil {
+			return fmt.Errorf("%w: --settings: %v", errUsage, err)
+		}
+	}
 	bins := []string{bin}
 	if *against != "" {
 		bins = append(bins, *against)
@@ -62,12 +72,20 @@ func runBenchTyping(ctx context.Context, args []string) error {
 	var results []lspbench.TypingResult
 	for run := range *runs {
 		for i, b := range bins {
-			r, err := typingRun(ctx, b, o, *cpuprofile != "" && run == *runs-1 && i == 0, *cpuprofile)
+			last := run == *runs-1 && i == 0
+			r, err := typingRun(ctx, b, o, extra, profiles{cpu: pick(last, *cpuprofile), mem: pick(last, *memprofile)})
 			if err != nil {
 				return fmt.Errorf("%s run %d: %w", b, run+1, err)
 			}
 			if i > 0 {
 				r.Server = "against"
+			}
+			results = append(results, r)
+		}
+		if *tabby != "" {
+			r, err := tabbyRun(ctx, *tabby, o)
+			if err != nil {
+				return fmt.Errorf("tabby-agent run %d: %w", run+1, err)
 			}
 			results = append(results, r)
 		}
@@ -80,7 +98,17 @@ func runBenchTyping(ctx context.Context, args []string) error {
 
 // typingRun runs ghostline's binary bin once, in a fresh home, against a
 // fresh fake Ollama; profile asks for its CPU profile of the typing.
-func typingRun(ctx context.Context, bin string, o lspbench.TypingOptions, profile bool, file string) (lspbench.TypingResult, error) {
+// profiles name the files for a run's profiles ("": none).
+type profiles struct{ cpu, mem string }
+
+func pick(ok bool, s string) string {
+	if ok {
+		return s
+	}
+	return ""
+}
+
+func typingRun(ctx context.Context, bin string, o lspbench.TypingOptions, extra map[string]any, p profiles) (lspbench.TypingResult, error) {
 	home, err := os.MkdirTemp("", "ghostline-bench-typing-")
 	if err != nil {
 		return lspbench.TypingResult{}, err
@@ -89,13 +117,36 @@ func typingRun(ctx context.Context, bin string, o lspbench.TypingOptions, profil
 	ol := lsptest.NewOllama()
 	defer ol.Close()
 	srv := lspbench.Ghostline(bin, home, ol)
-	if profile {
+	for k, v := range extra {
+		srv.Settings[k] = v
+	}
+	if p.mem != "" {
+		srv.Args = append(srv.Args, "--memprofile", p.mem)
+	}
+	if p.cpu != "" {
 		addr, err := freeLoopbackAddr()
 		if err != nil {
 			return lspbench.TypingResult{}, err
 		}
 		srv.Args = append(srv.Args, "--pprof", addr)
-		srv.Pprof, o.CPUProfile = "http://"+addr, file
+		srv.Pprof, o.CPUProfile = "http://"+addr, p.cpu
+	}
+	return lspbench.Typing(ctx, srv, o)
+}
+
+// tabbyRun runs tabby-agent once, in a fresh home, against a fresh fake
+// Tabby API.
+func tabbyRun(ctx context.Context, cli string, o lspbench.TypingOptions) (lspbench.TypingResult, error) {
+	home, err := os.MkdirTemp("", "ghostline-bench-tabby-")
+	if err != nil {
+		return lspbench.TypingResult{}, err
+	}
+	defer os.RemoveAll(home)
+	api := lspbench.NewTabby()
+	defer api.Close()
+	srv, err := lspbench.TabbyAgent(cli, home, api)
+	if err != nil {
+		return lspbench.TypingResult{}, err
 	}
 	return lspbench.Typing(ctx, srv, o)
 }
@@ -103,7 +154,7 @@ func typingRun(ctx context.Context, bin string, o lspbench.TypingOptions, profil
 // printTyping prints one column per run.
 func printTyping(rs []lspbench.TypingResult) {
 	row := func(name string, f func(r lspbench.TypingResult) string) {
-		fmt.Printf("  %-34s", name)
+		fmt.Printf("  %-36s", name)
 		for _, r := range rs {
 			fmt.Printf(" %-22s", f(r))
 		}
@@ -130,6 +181,12 @@ func printTyping(rs []lspbench.TypingResult) {
 		return fmt.Sprintf("%.2f s in %.1f s", r.StartCPU.Seconds(), r.StartWall.Seconds())
 	})
 	row("peak RSS", func(r lspbench.TypingResult) string { return fmt.Sprintf("%d MiB", r.PeakRSS>>20) })
+	row("connections beyond loopback refused", func(r lspbench.TypingResult) string {
+		if r.Refused < 0 {
+			return "-"
+		}
+		return fmt.Sprint(r.Refused)
+	})
 }
 
 // freeLoopbackAddr is a loopback address with a port free right now.

@@ -60,6 +60,9 @@ type TypingResult struct {
 	// done and the process is quiet; StartWall the time that took.
 	StartCPU, StartWall time.Duration
 	PeakRSS             int64 // bytes (VmHWM)
+	// Refused is how many connections beyond loopback were refused
+	// (-1: not watched).
+	Refused int
 }
 
 // CPUPerKeystroke is TypingCPU over the keystrokes.
@@ -79,7 +82,7 @@ type TypingServer struct {
 	Bin      string
 	Args     []string
 	Env      []string
-	Settings any // initializationOptions
+	Settings map[string]any // initializationOptions
 	// Progress announces window.workDoneProgress (so the server reports
 	// its indexing).
 	Progress bool
@@ -89,6 +92,9 @@ type TypingServer struct {
 	Ask func(ctx context.Context, c *lsptest.Client, uri string, line, col uint32) *lsptest.Pending
 	// BackendCalls counts the model backend's completion calls so far.
 	BackendCalls func() int
+	// Refused counts, from the server's stderr, connections it tried
+	// beyond loopback; nil: not watched.
+	Refused func(stderr string) int
 	// Pprof is the base URL of the server's net/http/pprof handlers, if any.
 	Pprof string
 }
@@ -231,6 +237,10 @@ func Typing(ctx context.Context, srv TypingServer, o TypingOptions) (TypingResul
 	}
 	if err := <-profiled; err != nil {
 		return fail(err)
+	}
+	res.Refused = -1
+	if srv.Refused != nil {
+		res.Refused = srv.Refused(c.Stderr())
 	}
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
