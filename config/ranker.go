@@ -10,6 +10,11 @@ type Ranker struct {
 	ModelPath string `json:"modelPath"`
 	// MinUserDecisions before the user's own model takes over from the shipped one.
 	MinUserDecisions int `json:"minUserDecisions"`
+	// Explore is the share of the suggestions the predictor would hide or
+	// skip that are shown anyway, so that the dashboard can measure how many
+	// of those would really have been rejected (0: off; manual triggers
+	// measure it too).
+	Explore float64 `json:"explore"`
 }
 
 func defaultRanker() Ranker {

@@ -39,8 +39,10 @@ type Result struct {
 	HasConfidence bool
 	// Tokens is the number of generated tokens, when known.
 	Tokens int
-	// Model names what produced the text, e.g. "qwen2.5-coder:1.5b-base" or "builtin".
-	Model string
+	// Model names what produced the text, e.g. "qwen2.5-coder:1.5b-base" or
+	// "builtin", and Backend the kind of backend: "ollama", "openai",
+	// "llamacpp" or "builtin". Confidences are comparable only within one.
+	Model, Backend string
 	// FirstToken is the time to the first streamed token, when known.
 	FirstToken time.Duration
 	// Notice is a message for the user that the caller shows once, e.g. that

@@ -229,7 +229,7 @@ func (o *Ollama) Complete(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, failure(ctx, rctx, o.origin(), o.timeout, err)
 	}
-	return col.result(o.name), nil
+	return col.result("ollama", o.name), nil
 }
 
 // request builds the /api/generate request: suffix FIM when the model's

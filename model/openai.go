@@ -78,6 +78,14 @@ func NewOpenAI(c config.Model, infill bool) (*OpenAI, error) {
 	return o, nil
 }
 
+// backend is the kind of backend, for Result.Backend.
+func (o *OpenAI) backend() string {
+	if o.infill {
+		return "llamacpp"
+	}
+	return "openai"
+}
+
 // Name is the model name, or "llama.cpp" for an unnamed /infill server.
 func (o *OpenAI) Name() string {
 	if o.name == "" {
@@ -166,7 +174,7 @@ func (o *OpenAI) Complete(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, failure(ctx, rctx, o.origin(), o.timeout, err, o.key)
 	}
-	return col.result(o.Name()), nil
+	return col.result(o.backend(), o.Name()), nil
 }
 
 func (o *OpenAI) request(req Request) (path string, body map[string]any, stops []string) {

@@ -86,8 +86,8 @@ func (c *collector) logprob(lp float64) {
 	c.logprobN++
 }
 
-func (c *collector) result(model string) Result {
-	r := Result{Text: c.buf.String(), Tokens: c.tokens, Model: model, FirstToken: c.first}
+func (c *collector) result(backend, model string) Result {
+	r := Result{Text: c.buf.String(), Tokens: c.tokens, Model: model, Backend: backend, FirstToken: c.first}
 	if c.logprobN > 0 {
 		r.Confidence = c.logprobSum / float64(c.logprobN)
 		r.HasConfidence = true

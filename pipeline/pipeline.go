@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -124,6 +125,7 @@ type Result struct {
 	Suggestion string // text to insert at the cursor
 	Outcome    Outcome
 	Model      string
+	Backend    string // model.Result.Backend
 	Decision   ranker.Decision
 	Prompt     retrieval.Prompt
 	Timings    []Timing
@@ -202,7 +204,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		e.Kind = kind
 		e.Time = time.Now().UTC()
 		e.LatencyMs = latencies(res.Timings)
-		e.Model = res.Model
+		e.Model, e.Backend = res.Model, res.Backend
 		e.Prob, e.Threshold, e.Features = res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
 		e.PromptChars = len(res.Prompt.Prefix) + len(res.Prompt.Suffix)
 		if res.Err != nil {
@@ -225,14 +227,19 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	rc := ranker.Context{Language: req.Language, Prefix: req.Text[:req.Offset], Suffix: req.Text[req.Offset:], Invoked: req.Invoked, Now: start}
 	p.history.Fill(&rc)
 	gated := p.gate != nil && s.Ranker.Enabled
+	// One draw per request: an explored request is shown whatever the gates say.
+	exploring := gated && explore(s.Ranker.Explore)
 	if gated {
 		t0 := time.Now()
 		res.Decision = p.gate.Before(rc)
 		stage(telemetry.StageGate1, t0)
-		if !res.Decision.Show && !req.Invoked {
+		if !res.Decision.Show && !req.Invoked && !exploring {
 			res.Outcome = OutcomeSkipped
 			p.explain(res, telemetry.StageGate1)
 			return finish(telemetry.KindSkipped)
+		}
+		if res.Decision.Held {
+			base.HeldBack = telemetry.KindSkipped
 		}
 	}
 
@@ -252,7 +259,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
 	})
 	stage(telemetry.StageModel, t0)
-	res.Model = mr.Model
+	res.Model, res.Backend = mr.Model, mr.Backend
 	if mr.Notice != "" {
 		res.Notice = mr.Notice
 	}
@@ -275,7 +282,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	}
 	gen := base
 	gen.SuggestionChars = len(mr.Text)
-	gen.Model = mr.Model
+	gen.Model, gen.Backend = mr.Model, mr.Backend
 	p.record(withKind(gen, telemetry.KindGenerated))
 	base.SuggestionChars = len(text)
 	base.SuggestionLines = strings.Count(text, "\n") + 1
@@ -284,13 +291,16 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	if gated {
 		t0 = time.Now()
 		res.Decision = p.gate.After(rc, ranker.Suggestion{
-			Text: text, Confidence: mr.Confidence, HasConfidence: mr.HasConfidence, Tokens: mr.Tokens, Prompt: prompt.Prefix,
+			Text: text, Confidence: mr.Confidence, HasConfidence: mr.HasConfidence, Backend: mr.Backend, Model: mr.Model, Tokens: mr.Tokens, Prompt: prompt.Prefix,
 		})
 		stage(telemetry.StageGate2, t0)
-		if !res.Decision.Show && !req.Invoked {
+		if !res.Decision.Show && !req.Invoked && !exploring {
 			res.Outcome = OutcomeHidden
 			p.explain(res, telemetry.StageGate2)
 			return finish(telemetry.KindHidden)
+		}
+		if res.Decision.Held && base.HeldBack == "" {
+			base.HeldBack = telemetry.KindHidden
 		}
 	}
 	if ctx.Err() != nil {
@@ -301,9 +311,15 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	p.explain(res, telemetry.StageGate2)
 	out := finish(telemetry.KindShown)
 	shown := base
-	shown.Model, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
+	shown.Model, shown.Backend, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Backend, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
 	p.show(&pending{id: res.ID, path: req.Path, text: text, replace: pp.Replace, offset: req.Offset, shownAt: time.Now(), base: shown})
 	return out
+}
+
+// explore reports whether a suggestion the predictor holds back is shown
+// anyway, with probability rate (ranker.explore).
+func explore(rate float64) bool {
+	return rate > 0 && mrand.Float64() < rate
 }
 
 func (p *Pipeline) prompt(ctx context.Context, req Request, s config.Settings) (retrieval.Prompt, error) {

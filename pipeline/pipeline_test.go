@@ -35,10 +35,10 @@ func (f *fakeModel) Complete(ctx context.Context, req model.Request) (model.Resu
 type gate struct{ before, after bool }
 
 func (g gate) Before(c ranker.Context) ranker.Decision {
-	return ranker.Decision{Show: g.before, Prob: 0.1, Threshold: 0.2}
+	return ranker.Decision{Show: g.before, Held: !g.before, Prob: 0.1, Threshold: 0.2}
 }
 func (g gate) After(c ranker.Context, s ranker.Suggestion) ranker.Decision {
-	return ranker.Decision{Show: g.after, Prob: 0.15, Threshold: 0.2}
+	return ranker.Decision{Show: g.after, Held: !g.after, Prob: 0.15, Threshold: 0.2}
 }
 
 type recorder struct {
@@ -261,4 +261,61 @@ func TestCancelledAndBadOffset(t *testing.T) {
 	if res.Outcome != OutcomeError || res.Err == nil {
 		t.Errorf("offset past the end: outcome %s, err %v", res.Outcome, res.Err)
 	}
+}
+
+// TestHeldBack: a suggestion the predictor would have skipped or hidden but
+// that is shown anyway (manual trigger, or ranker.explore) says so in its
+// shown event and in the decision that follows, with the backend that made it.
+func TestHeldBack(t *testing.T) {
+	tests := []struct {
+		name    string
+		gate    gate
+		invoked bool
+		explore float64
+		want    telemetry.Kind
+	}{
+		{"invoked, gate 1 would skip", gate{false, false}, true, 0, telemetry.KindSkipped},
+		{"invoked, gate 2 would hide", gate{true, false}, true, 0, telemetry.KindHidden},
+		{"explored, gate 1 would skip", gate{false, true}, false, 1, telemetry.KindSkipped},
+		{"explored, gate 2 would hide", gate{true, false}, false, 1, telemetry.KindHidden},
+		{"invoked, shown anyway", gate{true, true}, true, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, rec := newTest(&backendModel{fakeModel{text: "a + b"}}, tt.gate)
+			s := p.Settings()
+			s.Ranker.Explore, s.Telemetry.UnseenMs = tt.explore, 0
+			p.SetSettings(s)
+			res := p.Complete(context.Background(), Request{Path: "/r/a.go", Language: "go", Text: doc, Offset: cursor, Invoked: tt.invoked})
+			if res.Outcome != OutcomeShown {
+				t.Fatalf("outcome %s, want shown", res.Outcome)
+			}
+			if err := p.Rejected(res.ID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			rec.mu.Lock()
+			defer rec.mu.Unlock()
+			for _, e := range rec.events {
+				if e.Kind != telemetry.KindShown && e.Kind != telemetry.KindRejected {
+					continue
+				}
+				if e.HeldBack != tt.want || e.Backend != "ollama" || e.Model != "fake" {
+					t.Errorf("%s event: held back %q backend %q model %q, want %q ollama fake", e.Kind, e.HeldBack, e.Backend, e.Model, tt.want)
+				}
+			}
+		})
+	}
+	// Exploration off: held back means skipped, as before.
+	p, _ := newTest(&fakeModel{text: "a + b"}, gate{false, true})
+	if res := p.Complete(context.Background(), Request{Path: "/r/a.go", Text: doc, Offset: cursor}); res.Outcome != OutcomeSkipped {
+		t.Errorf("explore 0: outcome %s, want skipped", res.Outcome)
+	}
+}
+
+type backendModel struct{ fakeModel }
+
+func (b *backendModel) Complete(ctx context.Context, req model.Request) (model.Result, error) {
+	r, err := b.fakeModel.Complete(ctx, req)
+	r.Backend = "ollama"
+	return r, err
 }

@@ -14,7 +14,7 @@ import (
 // and when training from logs (Dataset), so the model never sees features
 // computed two different ways. Changing a name or its meaning requires
 // bumping FeatureSet so that older model files are rejected as incompatible.
-const FeatureSet = 1
+const FeatureSet = 2
 
 var languages = []string{"python", "go", "javascript", "typescript", "java", "rust", "c", "other"}
 
@@ -53,7 +53,7 @@ var (
 	}
 	gate2Names = []string{
 		"sugg_chars_log", "sugg_lines_log", "sugg_tokens_log",
-		"confidence", "has_confidence",
+		"confidence_pct", "has_confidence",
 		"sugg_repeats_prefix", "sugg_bracket_balance", "sugg_unmatched_close",
 		"sugg_new_idents_log", "sugg_new_idents_frac", "sugg_sim_rejected", "sugg_comment",
 	}
@@ -168,8 +168,8 @@ func extractSuggestion(c *Context, s *Suggestion, line string, v []float64) {
 	v[0] = log1p(float64(len(text)))
 	v[1] = log1p(float64(strings.Count(text, "\n") + 1))
 	v[2] = log1p(float64(tokens))
-	if s.HasConfidence && !math.IsNaN(s.Confidence) {
-		v[3] = min(max(s.Confidence, -10), 0)
+	if s.HasPercentile && !math.IsNaN(s.Percentile) {
+		v[3] = min(max(s.Percentile, 0), 1)
 		v[4] = 1
 	}
 	v[5] = repeatedLines(text, tail(c.Prefix, prefixWindow))

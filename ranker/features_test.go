@@ -74,15 +74,16 @@ func TestExtractSuggestion(t *testing.T) {
 		s    Suggestion
 		want map[string]float64
 	}{
-		{"closes the open paren", Suggestion{Text: "x.sum())", Confidence: -0.5, HasConfidence: true, Tokens: 4},
-			map[string]float64{"sugg_bracket_balance": -1, "sugg_unmatched_close": 0, "sugg_sim_rejected": 1, "confidence": -0.5, "has_confidence": 1,
+		{"closes the open paren", Suggestion{Text: "x.sum())", Confidence: -0.5, HasConfidence: true, Percentile: 0.25, HasPercentile: true, Tokens: 4},
+			map[string]float64{"sugg_bracket_balance": -1, "sugg_unmatched_close": 0, "sugg_sim_rejected": 1, "confidence_pct": 0.25, "has_confidence": 1,
 				"sugg_tokens_log": math.Log1p(4), "sugg_lines_log": math.Log1p(1), "sugg_chars_log": math.Log1p(8)}},
 		{"extra closer", Suggestion{Text: "x))"}, map[string]float64{"sugg_unmatched_close": 1, "sugg_bracket_balance": -2, "has_confidence": 0}},
 		{"invented names", Suggestion{Text: "compute_mean(values)"}, map[string]float64{"sugg_new_idents_log": math.Log1p(2), "sugg_new_idents_frac": 1}},
 		{"known names", Suggestion{Text: "np.zeros"}, map[string]float64{"sugg_new_idents_frac": 0}},
 		{"repeats a line", Suggestion{Text: "x)\nx = np.zeros(3)\nfoo = 1"}, map[string]float64{"sugg_repeats_prefix": 0.5, "sugg_lines_log": math.Log1p(3)}},
 		{"comment", Suggestion{Text: "\n# plot it"}, map[string]float64{"sugg_comment": 1}},
-		{"confidence clamped", Suggestion{Text: "a", Confidence: -1e300, HasConfidence: true}, map[string]float64{"confidence": -10}},
+		{"raw confidence alone is not a feature", Suggestion{Text: "a", Confidence: -0.5, HasConfidence: true}, map[string]float64{"confidence_pct": 0, "has_confidence": 0}},
+		{"percentile clamped", Suggestion{Text: "a", Percentile: 7, HasPercentile: true}, map[string]float64{"confidence_pct": 1, "has_confidence": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,7 +99,7 @@ func TestExtractSuggestion(t *testing.T) {
 
 func TestExtractBadNumbers(t *testing.T) {
 	c := Context{Prefix: "x", TypingSpeed: math.Inf(1), RecentAcceptRate: math.NaN(), SinceShown: math.MaxInt64, SinceKeystroke: math.MinInt64 + 5}
-	s := Suggestion{Text: "y", Confidence: math.NaN(), HasConfidence: true, Tokens: -3}
+	s := Suggestion{Text: "y", Percentile: math.NaN(), HasPercentile: true, Tokens: -3}
 	x := make([]float64, NumFeatures)
 	Extract(&c, &s, x)
 	for i, v := range x {

@@ -33,13 +33,14 @@ func init() {
 // the user's model was trained on ranker.minUserDecisions decisions, and
 // picks up a rewritten file without a restart. Safe for concurrent use.
 type Gate struct {
-	path string // user's model file; "" for the default only
-	def  *Model
-	user atomic.Pointer[userModel]
-	cfg  atomic.Pointer[config.Ranker]
-	next atomic.Int64 // unix nanos of the next look at the file
-	busy atomic.Bool  // a reload is running
-	mu   sync.Mutex   // serialises reloads
+	path  string // user's model file; "" for the default only
+	def   *Model
+	scale ConfidenceScale
+	user  atomic.Pointer[userModel]
+	cfg   atomic.Pointer[config.Ranker]
+	next  atomic.Int64 // unix nanos of the next look at the file
+	busy  atomic.Bool  // a reload is running
+	mu    sync.Mutex   // serialises reloads
 	// Under mu: the file last read (good or bad) and the last warning.
 	stamp    fileStamp
 	warned   bool
@@ -188,8 +189,13 @@ func (g *Gate) Before(c Context) Decision {
 	return g.decide(&c, x, false)
 }
 
-// After is gate 2: should the generated suggestion be shown?
+// After is gate 2: should the generated suggestion be shown? The
+// suggestion's confidence is read as its percentile among the same backend
+// and model's recent ones, unless s carries a percentile already.
 func (g *Gate) After(c Context, s Suggestion) Decision {
+	if s.HasConfidence && !s.HasPercentile {
+		s.Percentile, s.HasPercentile = g.scale.Rank(ScaleKey(s.Backend, s.Model), s.Confidence)
+	}
 	var buf [maxFeatures]float64
 	x := buf[:NumFeatures]
 	Extract(&c, &s, x)
@@ -212,11 +218,11 @@ func (g *Gate) decide(c *Context, x []float64, gate2 bool) Decision {
 	if gate2 {
 		n = NumFeatures
 	}
-	d := Decision{Prob: prob, Threshold: thr, Features: FeatureMap(x, n), Show: true}
+	d := Decision{Prob: prob, Threshold: thr, Features: FeatureMap(x, n), Show: true, Held: prob < thr}
 	switch {
 	case c.Invoked:
 		d.Reason = "invoked"
-	case prob < thr:
+	case d.Held:
 		d.Show, d.Reason = false, "below threshold"
 	default:
 		d.Reason = "above threshold"

@@ -54,13 +54,18 @@ type CandidateScore struct {
 
 // Threshold is the cascade for one precision target: skip generation when
 // gate 1's P(accept) < Gate1, hide when gate 2's < Gate2 (0: never).
-// Hidden and Skipped are the out-of-fold fractions seen in training.
+// Hidden, Skipped, Expected (the precision of what was hidden) and Held
+// (the share of programmers for whom it reached Precision) are what the
+// thresholds did out of fold in training; files from before they were
+// recorded read Expected and Held as 0.
 type Threshold struct {
 	Precision float64 `json:"precision"`
 	Gate1     float64 `json:"gate1"`
 	Gate2     float64 `json:"gate2"`
 	Hidden    float64 `json:"hidden"`
 	Skipped   float64 `json:"skipped"`
+	Expected  float64 `json:"expected,omitempty"`
+	Held      float64 `json:"held,omitempty"`
 }
 
 // Prob is the calibrated P(accept) for feature vector x. The gate holds

@@ -28,10 +28,17 @@ type Context struct {
 // Suggestion is what gate 2 adds to Context.
 type Suggestion struct {
 	Text string
-	// Confidence is the model's mean log-probability per token, or the
-	// built-in model's own score mapped to the same scale.
-	Confidence    float64
-	HasConfidence bool
+	// Confidence is the backend's own score on its own scale (a server
+	// model's mean log-probability per token, the built-in model's), and
+	// Backend and Model say whose it is.
+	Confidence     float64
+	HasConfidence  bool
+	Backend, Model string
+	// Percentile is Confidence's percentile among the same backend and
+	// model's recent suggestions (ConfidenceScale): the scale the gates
+	// read. Gate.After fills it from its own ConfidenceScale.
+	Percentile    float64
+	HasPercentile bool
 	Tokens        int
 	// Prompt is the text the model saw (for "identifiers not in the prompt").
 	Prompt string
@@ -39,7 +46,11 @@ type Suggestion struct {
 
 // Decision is a gate's verdict.
 type Decision struct {
-	Show      bool
+	Show bool
+	// Held: below the threshold, so hidden or skipped unless the request was
+	// invoked by hand (then Show is true, and the suggestion measures what
+	// the gate holds back).
+	Held      bool
 	Prob      float64 // calibrated P(accept)
 	Threshold float64 // hide/skip when Prob < Threshold
 	// Features is the vector the model saw, by name, for telemetry and explain.

@@ -24,16 +24,20 @@ const (
 // collector and read by `ghostline train`. Text fields are empty unless the
 // user opted in (telemetry.storeText); hashes are always set.
 type Event struct {
-	ID           string    `json:"id"`           // unique per event (idempotency key)
-	Kind         Kind      `json:"kind"`         // see Kind
-	Time         time.Time `json:"time"`         // when it happened (UTC)
-	SuggestionID string    `json:"suggestionId"` // ties the events of one suggestion together
-	SessionID    string    `json:"sessionId"`    // one ghostline serve process
-	UserID       string    `json:"userId"`       // local, random, stable per machine user
-	Repo         string    `json:"repo"`         // repository name (base name of the root)
-	Language     string    `json:"language"`     // LSP language id
-	Model        string    `json:"model"`        // model that produced the suggestion
-	Invoked      bool      `json:"invoked"`      // manual trigger
+	ID           string    `json:"id"`                // unique per event (idempotency key)
+	Kind         Kind      `json:"kind"`              // see Kind
+	Time         time.Time `json:"time"`              // when it happened (UTC)
+	SuggestionID string    `json:"suggestionId"`      // ties the events of one suggestion together
+	SessionID    string    `json:"sessionId"`         // one ghostline serve process
+	UserID       string    `json:"userId"`            // local, random, stable per machine user
+	Repo         string    `json:"repo"`              // repository name (base name of the root)
+	Language     string    `json:"language"`          // LSP language id
+	Model        string    `json:"model"`             // model that produced the suggestion
+	Backend      string    `json:"backend,omitempty"` // its kind: "ollama", "openai", "llamacpp", "builtin" ("": logged before it was recorded)
+	Invoked      bool      `json:"invoked"`           // manual trigger
+	// HeldBack is what the predictor would have done to a suggestion shown
+	// anyway (manual trigger or ranker.explore): KindSkipped or KindHidden.
+	HeldBack Kind `json:"heldBack,omitempty"`
 
 	// Per-stage latencies in milliseconds (see Stage).
 	LatencyMs map[Stage]float64 `json:"latencyMs,omitempty"`

@@ -54,9 +54,8 @@ func runTrain(ctx context.Context, args []string) error {
 			fmt.Printf("  %-24s cv AUC %.3f  log-loss %.3f\n", c.Name, c.AUC, c.LogLoss)
 		}
 	}
-	for _, t := range m.Thresholds {
-		fmt.Printf("precision %.2f: skip when P(accept) < %.3f, hide when < %.3f (cv: %.1f%% hidden, %.1f%% skipped)\n",
-			t.Precision, t.Gate1, t.Gate2, 100*t.Hidden, 100*t.Skipped)
+	if err := offline.WriteThresholds(os.Stdout, m.Thresholds); err != nil {
+		return err
 	}
 	fmt.Printf("wrote %s\n", *out)
 	return nil

@@ -36,7 +36,7 @@ const (
 // unless req.SingleLine, following lines while it is confident) from the
 // n-gram counts mixed with a cache model of the prompt itself.
 func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, error) {
-	res := model.Result{Model: m.Name()}
+	res := model.Result{Model: m.Name(), Backend: "builtin"}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}

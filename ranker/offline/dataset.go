@@ -24,8 +24,8 @@ type Example struct {
 	Accepted bool      // label
 	X        []float64 // ranker.NumFeatures values; X[:ranker.NumGate1] is gate 1's view
 	// Baseline is the suggestion's own confidence as the editor's provider
-	// logged it (Copilot's `confidence` in CUPS, mean log-probability in
-	// ghostline's export), for the "model's own score" baseline.
+	// logged it (Copilot's `confidence` in CUPS, the backend's confidence
+	// percentile in ghostline's export), for the "model's own score" baseline.
 	Baseline    float64
 	HasBaseline bool
 }
@@ -147,6 +147,7 @@ func readCUPS(lines [][]byte) (*Dataset, error) {
 		prevTime time.Time
 	}
 	states := map[string]*state{}
+	var scale ranker.ConfidenceScale
 	evs := make([]cupsEvent, len(lines))
 	for i, l := range lines {
 		if err := json.Unmarshal(l, &evs[i]); err != nil {
@@ -194,8 +195,15 @@ func readCUPS(lines [][]byte) (*Dataset, error) {
 					st.h.Keystroke(now, int(math.Round(dc*frac)))
 				}
 			}
+			// Every suggestion on screen is ranked among the programmer's
+			// earlier ones, as gate 2 ranks every generated suggestion.
+			s := ranker.Suggestion{Text: unquote(e.Suggestion), Backend: "copilot", Tokens: int(m["numTokens"])}
+			s.Confidence, s.HasConfidence = m["meanLogProb"]
+			if s.HasConfidence {
+				s.Percentile, s.HasPercentile = scale.Rank(ranker.ScaleKey(s.Backend, s.Model), s.Confidence)
+			}
 			if i+1 < len(evs) && (evs[i+1].State == "Accepted" || evs[i+1].State == "Rejected") && groupKey(evs[i+1].Session) == group {
-				ds.Examples = append(ds.Examples, cupsExample(&st.h, e, group, now, evs[i+1].State == "Accepted"))
+				ds.Examples = append(ds.Examples, cupsExample(&st.h, e, &s, group, now, evs[i+1].State == "Accepted"))
 			}
 			st.h.Shown(at)
 		}
@@ -204,7 +212,7 @@ func readCUPS(lines [][]byte) (*Dataset, error) {
 	return ds, nil
 }
 
-func cupsExample(h *ranker.History, e *cupsEvent, group string, now time.Time, accepted bool) Example {
+func cupsExample(h *ranker.History, e *cupsEvent, s *ranker.Suggestion, group string, now time.Time, accepted bool) Example {
 	m := e.Measurements
 	prompt := unquote(e.Prompt)
 	c := ranker.Context{
@@ -215,10 +223,9 @@ func cupsExample(h *ranker.History, e *cupsEvent, group string, now time.Time, a
 		Offset:    int(m["promptEndPos"]),
 	}
 	h.Fill(&c)
-	lp, hasLP := m["meanLogProb"]
-	s := ranker.Suggestion{Text: unquote(e.Suggestion), Confidence: lp, HasConfidence: hasLP, Tokens: int(m["numTokens"]), Prompt: prompt}
+	s.Prompt = prompt
 	x := make([]float64, ranker.NumFeatures)
-	ranker.Extract(&c, &s, x)
+	ranker.Extract(&c, s, x)
 	conf, hasConf := m["confidence"]
 	return Example{Group: group, Accepted: accepted, X: x, Baseline: conf, HasBaseline: hasConf}
 }
@@ -275,12 +282,18 @@ func readExport(lines [][]byte) (*Dataset, error) {
 			continue
 		}
 		x := ranker.FeatureVector(a.ev.Features)
+		pct, hasPct := a.ev.Features["confidence_pct"]
+		if !hasPct {
+			// Logged before confidences were percentiles (feature set 1):
+			// its "confidence" is on its backend's own scale, so none.
+			x[ranker.FeatureIndex("has_confidence")] = 0
+		}
 		group := a.ev.UserID
 		if len(users) < 2 { // one programmer: validate across their sessions
 			group = a.ev.SessionID
 		}
-		conf, has := a.ev.Features["confidence"], a.ev.Features["has_confidence"] > 0
-		ds.Examples = append(ds.Examples, Example{Group: group, Accepted: a.accepted, X: x, Baseline: conf, HasBaseline: has})
+		has := hasPct && a.ev.Features["has_confidence"] > 0
+		ds.Examples = append(ds.Examples, Example{Group: group, Accepted: a.accepted, X: x, Baseline: pct, HasBaseline: has})
 	}
 	return ds, nil
 }

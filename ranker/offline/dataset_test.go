@@ -66,28 +66,36 @@ func TestCUPSNoFutureLeak(t *testing.T) {
 }
 
 func TestReadExport(t *testing.T) {
-	export := `{"id":"1","kind":"shown","suggestionId":"a","userId":"u","features":{"confidence":-0.2,"has_confidence":1}}
-{"id":"2","kind":"partial","suggestionId":"a","userId":"u","features":{"confidence":-0.2,"has_confidence":1,"sugg_chars_log":2},"acceptedChars":3}
-{"id":"3","kind":"rejected","suggestionId":"a","userId":"u","features":{"confidence":-0.2,"has_confidence":1,"sugg_chars_log":2}}
+	export := `{"id":"1","kind":"shown","suggestionId":"a","userId":"u","features":{"confidence_pct":0.2,"has_confidence":1}}
+{"id":"2","kind":"partial","suggestionId":"a","userId":"u","features":{"confidence_pct":0.2,"has_confidence":1,"sugg_chars_log":2},"acceptedChars":3}
+{"id":"3","kind":"rejected","suggestionId":"a","userId":"u","features":{"confidence_pct":0.2,"has_confidence":1,"sugg_chars_log":2}}
 {"id":"4","kind":"rejected","suggestionId":"b","userId":"v","sessionId":"s","features":{"accept_rate":0.5,"no_such_feature":7},"someNewField":true}
 {"id":"5","kind":"accepted","suggestionId":"c","userId":"v"}
 {"id":"6","kind":"unseen","suggestionId":"d","userId":"v","features":{"accept_rate":0.5}}
 not json
-{"id":"7","kind":"accepted","suggestionId":"e","userId":"v","time":"2020-01-01T00:00:00Z","features":{"confidence":-1e300}}
+{"id":"7","kind":"accepted","suggestionId":"e","userId":"v","time":"2020-01-01T00:00:00Z","features":{"confidence_pct":-1e300,"has_confidence":1}}
+{"id":"8","kind":"rejected","suggestionId":"f","userId":"v","features":{"confidence":-0.2,"has_confidence":1}}
 `
 	ds, err := ReadDataset(strings.NewReader(export))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ds.Format != "ghostline" || len(ds.Examples) != 3 || ds.Skipped != 2 {
-		t.Fatalf("format %s, %d examples, %d skipped; want ghostline, 3, 2 (no features, bad line)", ds.Format, len(ds.Examples), ds.Skipped)
+	if ds.Format != "ghostline" || len(ds.Examples) != 4 || ds.Skipped != 2 {
+		t.Fatalf("format %s, %d examples, %d skipped; want ghostline, 4, 2 (no features, bad line)", ds.Format, len(ds.Examples), ds.Skipped)
 	}
 	a, b := ds.Examples[0], ds.Examples[1]
-	if !a.Accepted || a.Group != "u" || !a.HasBaseline || a.Baseline != -0.2 {
+	if !a.Accepted || a.Group != "u" || !a.HasBaseline || a.Baseline != 0.2 || a.X[ranker.FeatureIndex("confidence_pct")] != 0.2 {
 		t.Errorf("partially accepted suggestion: %+v", a)
 	}
 	if b.Accepted || b.Group != "v" || b.X[ranker.FeatureIndex("accept_rate")] != 0.5 || b.HasBaseline {
 		t.Errorf("rejected suggestion: %+v", b)
+	}
+	if c := ds.Examples[2]; c.X[ranker.FeatureIndex("confidence_pct")] != -1e6 {
+		t.Errorf("huge feature not clamped: %v", c.X[ranker.FeatureIndex("confidence_pct")])
+	}
+	// A feature set 1 event: its raw confidence is on its backend's scale.
+	if old := ds.Examples[3]; old.X[ranker.FeatureIndex("has_confidence")] != 0 || old.HasBaseline {
+		t.Errorf("feature set 1 confidence read as a percentile: %+v", old)
 	}
 }
 

@@ -33,7 +33,7 @@ func TestFitCascade(t *testing.T) {
 	p1 := []float64{0.1, 0.1, 0.2, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5}
 	p2 := []float64{0.9, 0.9, 0.9, 0.1, 0.15, 0.3, 0.6, 0.7, 0.8, 0.9}
 	y := []float64{0, 0, 0, 0, 0, 1, 1, 1, 0, 1}
-	t1, t2 := fitCascade(p1, p2, y, 0.9)
+	t1, t2 := fitCascade(p1, p2, y, promise{Precision: 0.9})
 	var st hideStats
 	for i := range y {
 		st = st.add(hideOne(p1[i], p2[i], ranker.Threshold{Gate1: t1, Gate2: t2}, y[i] > 0.5))
@@ -43,7 +43,7 @@ func TestFitCascade(t *testing.T) {
 	}
 	// Nothing can be hidden at precision 0.9 when every example is accepted.
 	ones := []float64{1, 1, 1}
-	if t1, t2 := fitCascade(ones, ones, ones, 0.9); !math.IsInf(t1, -1) || !math.IsInf(t2, -1) {
+	if t1, t2 := fitCascade(ones, ones, ones, promise{Precision: 0.9}); !math.IsInf(t1, -1) || !math.IsInf(t2, -1) {
 		t.Errorf("all accepted: thresholds %v %v, want -Inf", t1, t2)
 	}
 	if got := hiddenAtPrecision(p2, y, 0.9); got != 0.2 {
@@ -61,7 +61,7 @@ func synthetic(n int) *Dataset {
 		for j := range x {
 			x[j] = r.NormFloat64()
 		}
-		z := 2*x[ranker.FeatureIndex("prefix_chars_log")] - 1.5*x[ranker.FeatureIndex("confidence")] + 1.5*math.Abs(x[ranker.FeatureIndex("doc_chars_log")]) - 1
+		z := 2*x[ranker.FeatureIndex("prefix_chars_log")] - 1.5*x[ranker.FeatureIndex("confidence_pct")] + 1.5*math.Abs(x[ranker.FeatureIndex("doc_chars_log")]) - 1
 		ds.Examples = append(ds.Examples, Example{
 			Group: string(rune('a' + i%6)), Accepted: r.Float64() < ranker.Sigmoid(z), X: x,
 		})
@@ -165,5 +165,37 @@ func TestTrainTooFew(t *testing.T) {
 	}
 	if _, err := Train(ds, TrainOptions{}); !errors.Is(err, ErrTooFewDecisions) {
 		t.Errorf("one outcome: err = %v, want ErrTooFewDecisions", err)
+	}
+}
+
+// TestFitCascadeShare: the pooled precision can hold while one programmer's
+// does not; Share decides how many programmers must keep it.
+func TestFitCascadeShare(t *testing.T) {
+	// Programmer 1's one accept has the lowest score; programmer 0's nine
+	// rejects and programmer 1's reject follow; the rest are accepted.
+	p2 := []float64{0.05, 0.1, 0.11, 0.12, 0.13, 0.14, 0.15, 0.16, 0.17, 0.18, 0.2, 0.6, 0.7, 0.8}
+	y := []float64{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1}
+	groups := []int{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1}
+	hidden := func(pr promise) int {
+		th := fitThreshold(p2, y, pr)
+		n := 0
+		for _, p := range p2 {
+			if p < th {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tt := range []struct {
+		pr   promise
+		want int
+	}{
+		{promise{Precision: 0.9}, 11},
+		{promise{Precision: 0.9, Groups: groups, Share: 0.5}, 11},
+		{promise{Precision: 0.9, Groups: groups, Share: 1}, 0},
+	} {
+		if got := hidden(tt.pr); got != tt.want {
+			t.Errorf("share %v (groups %v): %d hidden, want %d", tt.pr.Share, tt.pr.Groups != nil, got, tt.want)
+		}
 	}
 }
