@@ -212,6 +212,11 @@ func TestLiveSettings(t *testing.T) {
 			// Surer of what it hides: a lower threshold.
 			return want(len(thresholds) == 2 && thresholds[1] < thresholds[0], "thresholds %v with precision 0.5, then 0.97", thresholds)
 		}},
+		// Exploring everything: an automatic request is generated and shown
+		// whatever the predictor (at its most eager to hide) says.
+		{[]string{"ranker.explore"}, map[string]any{"ranker.enabled": true, "ranker.precision": 0.5, "ranker.explore": 1}, nil, func(a answer) error {
+			return want(len(a.items) == 1 && len(a.gen) == 1, "explore 1: %d items, %d model requests; want the suggestion shown", len(a.items), len(a.gen))
+		}},
 		// Checked in the telemetry written, below. The suggestions of the
 		// first and the last are superseded after 300 ms: rejected with the
 		// default unseenMs, unseen with a longer one.
@@ -224,7 +229,7 @@ func TestLiveSettings(t *testing.T) {
 			c.setup()
 		}
 		trigger := lsp.TriggerInvoked
-		if slices.Contains(c.settings, "completion.debounceMs") {
+		if slices.Contains(c.settings, "completion.debounceMs") || slices.Contains(c.settings, "ranker.explore") {
 			trigger = lsp.TriggerAutomatic
 		}
 		a := ask(trigger)
