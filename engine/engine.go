@@ -41,6 +41,7 @@ type Engine struct {
 	report  Reporter
 
 	index   *retrieval.Index // nil when it could not be opened
+	mfile   *modelFile       // the built-in model's snapshot; nil without an index
 	ctx     context.Context  // bounds background work
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -94,14 +95,21 @@ func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, rules *secre
 	if !c.Enabled {
 		return nil
 	}
+	dir, err := retrieval.Dir(e.root, c)
+	if err != nil {
+		return err
+	}
 	// The index feeds the built-in model every file it reads, so the
-	// repository is read once for both.
+	// repository is read once for both; with the model restored from its
+	// snapshot, only the files changed since.
+	mf := openModelFile(e.builtin, filepath.Join(dir, modelFileName))
 	idx, err := retrieval.Open(e.ctx, e.root, c, retrieval.Options{
-		Progress: e.report, OnFile: e.builtin.Learn, OnRemove: e.builtin.Forget, Watch: true, Secrets: rules,
+		Progress: e.report, OnFile: mf.learn, OnRemove: mf.forget, Known: mf.known, Watch: true, Secrets: rules,
 	})
 	if err != nil {
 		return err
 	}
+	e.mfile = mf
 	e.index = idx
 	o.Retriever = idx
 	// The index re-reads an edited file and hands it to OnFile, so it
@@ -112,6 +120,9 @@ func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, rules *secre
 	go func() {
 		defer e.wg.Done()
 		if idx.Wait(e.ctx) == nil {
+			if err := mf.save(); err != nil {
+				slog.Warn("built-in model not saved; the next start relearns it", "err", err)
+			}
 			// The first pass allocates far more than it keeps.
 			debug.FreeOSMemory()
 		}
@@ -203,6 +214,15 @@ func (e *Engine) Edited(path, text string, chars int, at time.Time) {
 // Explain returns the last gate decision.
 func (e *Engine) Explain() pipeline.Explanation { return e.pipe.Explain() }
 
+// ModelFile says whether the built-in model was restored from its snapshot
+// and how many files it had to (re)learn; ok is false without an index.
+func (e *Engine) ModelFile() (ModelFile, bool) {
+	if e.mfile == nil {
+		return ModelFile{}, false
+	}
+	return e.mfile.stats(), true
+}
+
 // ModelName is the model in use, for status displays.
 func (e *Engine) ModelName() string { return e.backend.Name() }
 
@@ -220,6 +240,12 @@ func (e *Engine) Close() error {
 	e.cancel()
 	e.wg.Wait()
 	var errs []error
+	if e.mfile != nil {
+		// What the model learnt from edits since the first pass.
+		if err := e.mfile.save(); err != nil {
+			slog.Warn("built-in model not saved; the next start relearns it", "err", err)
+		}
+	}
 	for i := len(e.closers) - 1; i >= 0; i-- {
 		errs = append(errs, e.closers[i]())
 	}

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -33,6 +34,10 @@ type BuiltinBench struct {
 	Complete  []time.Duration
 	Retrieved []time.Duration
 	Index     time.Duration
+	// Save and Restore time the model's snapshot (what a later start reads
+	// instead of training) of SnapshotMB; Restore is the median of 5.
+	Save, Restore time.Duration
+	SnapshotMB    float64
 }
 
 // BenchBuiltin trains the built-in model on every file under root, then
@@ -59,6 +64,9 @@ func BenchBuiltin(ctx context.Context, root string, n int, seed uint64, withRetr
 	runtime.ReadMemStats(&ms)
 	b.HeapMB = float64(ms.HeapAlloc) / (1 << 20)
 	b.RSSMB, b.PeakMB = procStatusMB("VmRSS"), procStatusMB("VmHWM")
+	if err := b.timeSnapshot(m); err != nil {
+		return b, err
+	}
 
 	samples, err := Draw(files, n, seed)
 	if err != nil {
@@ -96,6 +104,26 @@ func BenchBuiltin(ctx context.Context, root string, n int, seed uint64, withRetr
 	}
 	runtime.KeepAlive(m)
 	return b, nil
+}
+
+// timeSnapshot times saving m and restoring it into a fresh model.
+func (b *BuiltinBench) timeSnapshot(m *builtin.Model) error {
+	var buf bytes.Buffer
+	t0 := time.Now()
+	if err := m.Save(&buf, nil); err != nil {
+		return fmt.Errorf("bench builtin: save: %w", err)
+	}
+	b.Save, b.SnapshotMB = time.Since(t0), float64(buf.Len())/(1<<20)
+	var runs []time.Duration
+	for range 5 {
+		t0 := time.Now()
+		if _, err := builtin.New(builtin.Options{}).Restore(buf.Bytes()); err != nil {
+			return fmt.Errorf("bench builtin: restore: %w", err)
+		}
+		runs = append(runs, time.Since(t0))
+	}
+	b.Restore = Percentile(runs, 50)
+	return nil
 }
 
 // timeComplete times the model's answer to one prompt, as the pipeline
@@ -153,9 +181,11 @@ func (b BuiltinBench) Write(w io.Writer) error {
 	_, err := fmt.Fprintf(w, `built-in model on %s
 training:  %d files in %.1fs (GOMAXPROCS %d): %d distinct tokens, %d contexts, %d overflow counts, %d contexts pruned
 memory:    heap %.0f MB, RSS %.0f MB after training, peak RSS %.0f MB
+snapshot:  %.1f MB, saved in %.0f ms, restored in %.0f ms (median of 5; what a warm start reads instead of training)
 complete:  %d cursors, in-file prompts:   p50 %.2f ms, p99 %.2f ms, max %.2f ms
 `, b.Repo, b.Files, b.Train.Seconds(), runtime.GOMAXPROCS(0), b.Stats.Vocab, b.Stats.Contexts, b.Stats.Overflow, b.Stats.Pruned,
 		b.HeapMB, b.RSSMB, b.PeakMB,
+		b.SnapshotMB, ms(b.Save), ms(b.Restore),
 		b.Cursors, ms(Percentile(b.Complete, 50)), ms(Percentile(b.Complete, 99)), ms(Percentile(b.Complete, 100)))
 	if err != nil || len(b.Retrieved) == 0 {
 		return err

@@ -36,11 +36,16 @@ type Progress interface {
 // Options are the optional parts of Open.
 type Options struct {
 	Progress Progress // nil: no reports
-	// OnFile is told every indexed file's content, unchanged files included,
-	// during the indexing pass and on every later change (the built-in model
-	// learns the repository from it). Path is repository-relative. Called
-	// from one goroutine at a time; it must not keep src.
+	// OnFile is told every indexed file's content, unchanged files included
+	// (unless Known says it has them), during the indexing pass and on
+	// every later change (the built-in model learns the repository from
+	// it). Path is repository-relative. Called from one goroutine at a
+	// time; it must not keep src.
 	OnFile func(path string, src []byte)
+	// Known reports whether OnFile's consumer already has the content whose
+	// ContentHash is hash (a model restored from disk): an unchanged file it
+	// knows is then not read again.
+	Known func(path, hash string) bool
 	// OnRemove is told of files that left the repository.
 	OnRemove func(path string)
 	// Watch follows files changed outside the editor (fsnotify) once the
@@ -425,6 +430,12 @@ func parseEntry(s string) (fileEntry, error) {
 	return e, errors.Join(errs[:]...)
 }
 
+// ContentHash is how the index tells one version of a file from another.
+func ContentHash(src []byte) string {
+	sum := sha256.Sum256(src)
+	return hex.EncodeToString(sum[:16])
+}
+
 func termQuery(field, term string) *query.TermQuery {
 	q := bleve.NewTermQuery(term)
 	q.SetField(field)
@@ -472,7 +483,7 @@ func (x *Index) refresh(ctx context.Context) error {
 			e, known := x.files[f.Path]
 			x.mu.Unlock()
 			unchanged := known && e.size == f.Size && e.mtime == f.ModTime.UnixNano()
-			if unchanged && x.opts.OnFile == nil {
+			if unchanged && (x.opts.OnFile == nil || x.opts.Known != nil && x.opts.Known(f.Path, e.hash)) {
 				work <- prepared{f: f}
 				continue
 			}
@@ -630,8 +641,7 @@ func (w *writer) current(rel string) (fileEntry, bool) {
 // windows of a file that may have thousands.
 func (w *writer) add(rel, lang string, src []byte, size, mtime int64) (int, bool) {
 	w.begin()
-	sum := sha256.Sum256(src)
-	hash := hex.EncodeToString(sum[:16])
+	hash := ContentHash(src)
 	old, known := w.current(rel)
 	e := fileEntry{size: size, mtime: mtime, hash: hash}
 	if known && old.hash == hash {

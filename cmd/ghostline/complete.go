@@ -57,6 +57,9 @@ func runComplete(ctx context.Context, args []string) error {
 		return err
 	}
 	defer eng.Close()
+	if mf, ok := eng.ModelFile(); ok && !mf.Loaded {
+		fmt.Fprintf(os.Stderr, "note: first run here: the built-in model learns the repository while it is indexed (saved to %s, so the next run starts at once)\n", mf.Path)
+	}
 	if err := eng.WaitReady(ctx); err != nil {
 		return err
 	}
@@ -64,8 +67,13 @@ func runComplete(ctx context.Context, args []string) error {
 	res := eng.Complete(ctx, pipeline.Request{
 		Path: cur.path, Language: lang.Of(cur.path), Text: cur.text, Offset: cur.offset, Invoked: true,
 	})
+	mf, hasFile := eng.ModelFile()
 	if *asJSON {
-		return printCompleteJSON(res, ready)
+		var mfp *engine.ModelFile
+		if hasFile {
+			mfp = &mf
+		}
+		return printCompleteJSON(res, ready, mfp)
 	}
 	if res.Notice != "" {
 		fmt.Fprintln(os.Stderr, "note:", res.Notice)
@@ -75,6 +83,9 @@ func runComplete(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "outcome %s, model %s, P(accept) %.2f\n", res.Outcome, res.Model, res.Decision.Prob)
 	fmt.Fprintf(os.Stderr, "timings: %s (setup %s)\n", formatTimings(res.Timings), ready.Round(time.Millisecond))
+	if hasFile {
+		fmt.Fprintln(os.Stderr, describeModelFile(mf))
+	}
 	if res.Err != nil {
 		return res.Err
 	}
@@ -134,7 +145,17 @@ func formatTimings(ts []pipeline.Timing) string {
 	return b.String()
 }
 
-func printCompleteJSON(res pipeline.Result, ready time.Duration) error {
+// describeModelFile says where the built-in model came from.
+func describeModelFile(mf engine.ModelFile) string {
+	if mf.Loaded {
+		return fmt.Sprintf("built-in model: restored from %s in %.0f ms, %d files relearnt of %d", mf.Path, mf.LoadMs, mf.Relearnt, mf.Files)
+	}
+	return fmt.Sprintf("built-in model: learnt %d files; saved to %s for the next run", mf.Relearnt, mf.Path)
+}
+
+// printCompleteJSON writes the result; mf (nil without an index) says
+// where the built-in model came from.
+func printCompleteJSON(res pipeline.Result, ready time.Duration, mf *engine.ModelFile) error {
 	timings := map[telemetry.Stage]float64{"setup": telemetry.Ms(ready)}
 	for _, t := range res.Timings {
 		timings[t.Stage] = telemetry.Ms(t.D)
@@ -148,6 +169,9 @@ func printCompleteJSON(res pipeline.Result, ready time.Duration) error {
 	}
 	if res.Err != nil {
 		out["error"] = res.Err.Error()
+	}
+	if mf != nil {
+		out["builtinModel"] = mf
 	}
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")

@@ -208,7 +208,7 @@ func (s *search) dist(hist []uint32) *dist {
 		var gk uint64
 		if s.hasLang {
 			gk = ctxKey(s.lang, ctx)
-			if e, ok := s.m.tab.ctx[gk]; ok {
+			if e, ok := s.m.tab.getCtx(gk); ok {
 				ge = &e
 			}
 		}

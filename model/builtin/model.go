@@ -193,5 +193,5 @@ type Stats struct {
 func (m *Model) Stats() Stats {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return Stats{Files: len(m.files), Vocab: len(m.vocab.strs) - 1, Contexts: len(m.tab.ctx), Overflow: len(m.tab.ovf), Pruned: m.pruned}
+	return Stats{Files: len(m.files), Vocab: len(m.vocab.strs) - 1, Contexts: m.tab.nctx, Overflow: m.tab.novf, Pruned: m.pruned}
 }

@@ -1,5 +1,7 @@
 package builtin
 
+import "slices"
+
 // The n-gram counts. A context (the language and up to order-1 previous
 // tokens) maps to an entry holding its total count, its number of distinct
 // successors (Witten-Bell smoothing needs both) and its topK most frequent
@@ -43,16 +45,123 @@ func (e *entry) filled() int {
 	return n
 }
 
+// table holds the counts in maps, over an optional read-only base: the
+// sorted arrays of a restored snapshot, which load in one sequential pass
+// where filling maps would cost a cache miss per entry. The maps then hold
+// only what changed since: an entry with total 0 (an overflow count of 0)
+// is a deletion of the base's.
 type table struct {
 	ctx map[uint64]entry
 	ovf map[uint64]uint32
+
+	baseCtxKeys []uint64 // sorted
+	baseCtx     []entry
+	baseOvfKeys []uint64 // sorted
+	baseOvf     []uint32
+
+	nctx, novf int // live entries
 }
 
 func newTable() table {
 	return table{ctx: map[uint64]entry{}, ovf: map[uint64]uint32{}}
 }
 
-func (t *table) size() int { return len(t.ctx) + len(t.ovf) }
+func (t *table) size() int { return t.nctx + t.novf }
+
+func (t *table) getCtx(k uint64) (entry, bool) {
+	if e, ok := t.ctx[k]; ok {
+		return e, e.total > 0
+	}
+	if i, ok := slices.BinarySearch(t.baseCtxKeys, k); ok {
+		return t.baseCtx[i], true
+	}
+	return entry{}, false
+}
+
+// setCtx stores a live entry; existed says whether k had one.
+func (t *table) setCtx(k uint64, e entry, existed bool) {
+	t.ctx[k] = e
+	if !existed {
+		t.nctx++
+	}
+}
+
+// delCtx removes k's live entry.
+func (t *table) delCtx(k uint64) {
+	if _, inBase := slices.BinarySearch(t.baseCtxKeys, k); inBase {
+		t.ctx[k] = entry{}
+	} else {
+		delete(t.ctx, k)
+	}
+	t.nctx--
+}
+
+func (t *table) getOvf(k uint64) (uint32, bool) {
+	if c, ok := t.ovf[k]; ok {
+		return c, c > 0
+	}
+	if i, ok := slices.BinarySearch(t.baseOvfKeys, k); ok {
+		return t.baseOvf[i], true
+	}
+	return 0, false
+}
+
+func (t *table) setOvf(k uint64, c uint32, existed bool) {
+	t.ovf[k] = c
+	if !existed {
+		t.novf++
+	}
+}
+
+func (t *table) delOvf(k uint64) {
+	if _, inBase := slices.BinarySearch(t.baseOvfKeys, k); inBase {
+		t.ovf[k] = 0
+	} else {
+		delete(t.ovf, k)
+	}
+	t.novf--
+}
+
+// eachCtx calls f for every live entry, in no order.
+func (t *table) eachCtx(f func(k uint64, e entry)) {
+	for i, k := range t.baseCtxKeys {
+		if _, changed := t.ctx[k]; !changed {
+			f(k, t.baseCtx[i])
+		}
+	}
+	for k, e := range t.ctx {
+		if e.total > 0 {
+			f(k, e)
+		}
+	}
+}
+
+// eachOvf calls f for every live overflow count, in no order.
+func (t *table) eachOvf(f func(k uint64, c uint32)) {
+	for i, k := range t.baseOvfKeys {
+		if _, changed := t.ovf[k]; !changed {
+			f(k, t.baseOvf[i])
+		}
+	}
+	for k, c := range t.ovf {
+		if c > 0 {
+			f(k, c)
+		}
+	}
+}
+
+// flatten moves the base into the maps (before pruning, which walks and
+// rebuilds them).
+func (t *table) flatten() {
+	if t.baseCtxKeys == nil && t.baseOvfKeys == nil {
+		return
+	}
+	ctx := make(map[uint64]entry, t.nctx)
+	t.eachCtx(func(k uint64, e entry) { ctx[k] = e })
+	ovf := make(map[uint64]uint32, t.novf)
+	t.eachOvf(func(k uint64, c uint32) { ovf[k] = c })
+	*t = table{ctx: ctx, ovf: ovf, nctx: len(ctx), novf: len(ovf)}
+}
 
 // mix is the splitmix64 finalizer.
 func mix(h uint64) uint64 {
@@ -85,19 +194,20 @@ func (t *table) count(ck uint64, e *entry, id uint32) uint32 {
 		}
 	}
 	if e.order() < exactOrders && int(e.distinct()) > e.filled() {
-		return t.ovf[ngramKey(ck, id)]
+		c, _ := t.getOvf(ngramKey(ck, id))
+		return c
 	}
 	return 0
 }
 
 // add counts one occurrence of id after the context ck of the given order.
 func (t *table) add(ck uint64, order int, id uint32) {
-	e, ok := t.ctx[ck]
+	e, ok := t.getCtx(ck)
 	if !ok {
-		e.dist = uint32(order) << 28
+		e = entry{dist: uint32(order) << 28}
 	}
 	t.bump(ck, &e, id)
-	t.ctx[ck] = e
+	t.setCtx(ck, e, ok)
 }
 
 func (t *table) bump(ck uint64, e *entry, id uint32) {
@@ -126,37 +236,41 @@ func (t *table) bump(ck uint64, e *entry, id uint32) {
 		return
 	}
 	nk := ngramKey(ck, id)
-	c, inOvf := t.ovf[nk]
+	c, inOvf := t.getOvf(nk)
 	if !inOvf {
 		e.dist++
 	}
 	c++
 	if free >= 0 || c > e.cnt[minI] {
 		// Promote id into the top; the weakest inline successor moves out.
-		delete(t.ovf, nk)
+		if inOvf {
+			t.delOvf(nk)
+		}
 		slot := free
 		if slot < 0 {
 			slot = minI
-			t.ovf[ngramKey(ck, e.ids[minI])] = e.cnt[minI]
+			out := ngramKey(ck, e.ids[minI])
+			_, had := t.getOvf(out)
+			t.setOvf(out, e.cnt[minI], had)
 		}
 		e.ids[slot], e.cnt[slot] = id, c
 		return
 	}
-	t.ovf[nk] = c
+	t.setOvf(nk, c, inOvf)
 }
 
 // sub removes one occurrence of id after ck: the inverse of add.
 func (t *table) sub(ck uint64, id uint32) {
-	e, ok := t.ctx[ck]
+	e, ok := t.getCtx(ck)
 	if !ok {
 		return // pruned
 	}
 	t.unbump(ck, &e, id)
 	if e.total == 0 {
-		delete(t.ctx, ck)
+		t.delCtx(ck)
 		return
 	}
-	t.ctx[ck] = e
+	t.setCtx(ck, e, true)
 }
 
 func (t *table) unbump(ck uint64, e *entry, id uint32) {
@@ -176,11 +290,13 @@ func (t *table) unbump(ck uint64, e *entry, id uint32) {
 		return
 	}
 	nk := ngramKey(ck, id)
-	if c := t.ovf[nk]; c <= 1 {
-		delete(t.ovf, nk)
+	if c, ok := t.getOvf(nk); c <= 1 {
+		if ok {
+			t.delOvf(nk)
+		}
 		e.dist--
 	} else {
-		t.ovf[nk] = c - 1
+		t.setOvf(nk, c-1, true)
 	}
 }
 
@@ -188,11 +304,13 @@ func (t *table) unbump(ck uint64, e *entry, id uint32) {
 // pass per count limit, until the table holds at most target entries. It
 // returns how many it dropped.
 func (t *table) prune(target int) int {
+	t.flatten()
 	dropped := 0
 	for limit := uint32(1); t.size() > target && limit <= 1<<16; limit *= 4 {
 		for k, e := range t.ctx {
 			if e.order() >= exactOrders && e.total <= limit {
 				delete(t.ctx, k)
+				t.nctx--
 				dropped++
 			}
 		}
@@ -202,6 +320,6 @@ func (t *table) prune(target int) int {
 	for k, e := range t.ctx {
 		ctx[k] = e
 	}
-	t.ctx = ctx
+	t.ctx, t.nctx = ctx, len(ctx)
 	return dropped
 }
