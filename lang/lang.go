@@ -46,6 +46,8 @@ type Language struct {
 	Operators []string
 
 	keywords map[string]bool
+	// opens marks the bytes a comment or string delimiter starts with.
+	opens [256]bool
 }
 
 // Pair is an opening and a closing delimiter.

@@ -65,6 +65,10 @@ func (l *Language) Scan(src string, st State, fn func(Span)) State {
 			st = State{}
 			continue
 		}
+		if !l.opens[src[i]] {
+			i++ // most bytes open nothing: skip the delimiter comparisons
+			continue
+		}
 		next, ok := l.open(src, i)
 		if !ok {
 			i++
@@ -103,6 +107,20 @@ func (st State) end(src string, i int) (int, bool) {
 type opener struct {
 	open  string
 	state State
+}
+
+// openers marks the first bytes of l's comment and string delimiters.
+func (l *Language) openers() (set [256]bool) {
+	for _, b := range l.BlockComments {
+		set[b.Open[0]] = true
+	}
+	for _, c := range l.LineComments {
+		set[c[0]] = true
+	}
+	for _, q := range l.Strings {
+		set[q.Open[0]] = true
+	}
+	return set
 }
 
 // open reports whether a comment or string opens at src[i].

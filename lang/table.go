@@ -325,10 +325,12 @@ var byID, byExt, byName = index()
 
 func index() (byID, byExt, byName map[string]*Language) {
 	byID, byExt, byName = map[string]*Language{}, map[string]*Language{}, map[string]*Language{}
+	fallback.opens = fallback.openers()
 	for _, l := range table {
 		if l.Family == "" {
 			l.Family = l.ID
 		}
+		l.opens = l.openers()
 		byID[l.ID] = l
 		for _, e := range l.Extensions {
 			byExt[e] = l
