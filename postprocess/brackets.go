@@ -18,7 +18,7 @@ var zeroState lang.State
 
 // window bounds how much of the prefix and of the suffix the bracket stack
 // reads: enough for the blocks around the cursor, cheap on every keystroke.
-const window = 16 << 10
+const window = 8 << 10
 
 func isOpener(l *lang.Language, b byte) bool { return pairOf(l, b, true) >= 0 }
 func isCloser(l *lang.Language, b byte) bool { return pairOf(l, b, false) >= 0 }
