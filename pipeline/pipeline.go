@@ -363,7 +363,8 @@ func (p *Pipeline) PartiallyAccepted(id string, chars int, at time.Time) error {
 	part := pd.text[:chars]
 	e := withKind(pd.base, telemetry.KindPartial)
 	e.Time = at.UTC()
-	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = chars, len(strings.Fields(part)), strings.Count(part, "\n")
+	// The closers the text replaces were in the document already.
+	e.AcceptedChars, e.AcceptedWords, e.AcceptedLines = min(chars, len(pd.text)-pd.replace), len(strings.Fields(part)), strings.Count(part, "\n")
 	p.record(e)
 	return nil
 }

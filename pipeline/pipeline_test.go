@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -318,4 +319,24 @@ func (b *backendModel) Complete(ctx context.Context, req model.Request) (model.R
 	r, err := b.fakeModel.Complete(ctx, req)
 	r.Backend = "ollama"
 	return r, err
+}
+
+// An answer that retypes the closer after the cursor replaces it; what the
+// document gains is what the telemetry counts.
+func TestReplaceRange(t *testing.T) {
+	p, rec := newTest(&fakeModel{text: "key)"}, nil)
+	text := "package a\n\nfunc f() {\n\tg()\n}\n"
+	off := strings.Index(text, "g(") + 2
+	res := p.Complete(context.Background(), Request{Path: "/r/a.go", Language: "go", Text: text, Offset: off})
+	if res.Outcome != OutcomeShown || res.Suggestion != "key)" || res.Replace != 1 {
+		t.Fatalf("result %q replacing %d (%s), want \"key)\" replacing 1", res.Suggestion, res.Replace, res.Outcome)
+	}
+	if err := p.Accepted(res.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range rec.events {
+		if e.Kind == telemetry.KindAccepted && e.AcceptedChars != 3 {
+			t.Errorf("accepted chars = %d, want 3 (\"key\": the \")\" was there)", e.AcceptedChars)
+		}
+	}
 }
