@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -72,6 +73,14 @@ func (s *Server) didOpen(req *jsonrpc2.Request) error {
 	return nil
 }
 
+// tooLarge: a document over completion.maxFileBytes is kept as text only
+// (its edits must still apply), never completed in and never handed to the
+// pipeline, whose indexers and survival tracking would keep copies of it.
+func (s *Server) tooLarge(d *document) bool {
+	max := s.sessionNow().Settings().Completion.MaxFileBytes
+	return max > 0 && len(d.text) > max
+}
+
 func (s *Server) didChange(req *jsonrpc2.Request) error {
 	var p protocol.DidChangeTextDocumentParams
 	if err := decode(req, &p); err != nil {
@@ -93,6 +102,11 @@ func (s *Server) didClose(req *jsonrpc2.Request) error {
 	var p protocol.DidCloseTextDocumentParams
 	if err := decode(req, &p); err != nil {
 		return err
+	}
+	if d := s.docs.get(p.TextDocument.URI); d != nil && s.tooLarge(d) {
+		// Decoding it left several copies behind; return them to the
+		// system now rather than whenever the runtime gets round to it.
+		defer func() { go debug.FreeOSMemory() }()
 	}
 	s.docs.close(p.TextDocument.URI)
 	s.cache.drop(p.TextDocument.URI)

@@ -418,6 +418,9 @@ func (s *Server) applyEdits() {
 }
 
 func (s *Server) edited(d *document, chars int, at time.Time) {
+	if s.tooLarge(d) {
+		return
+	}
 	sess := s.sessionNow()
 	select {
 	case s.edits <- func() { sess.Edited(d.path, d.text, chars, at) }:

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ollama/ollama/api"
 )
@@ -107,7 +109,7 @@ func failure(ctx, rctx context.Context, o origin, timeout time.Duration, err err
 		return &Error{class: ErrTimeout, msg: fmt.Sprintf("%s: %v after %v", o.what, ErrTimeout, timeout), fix: o.fix(ErrTimeout)}
 	}
 	sentinel, detail := classify(err)
-	return &Error{class: sentinel, msg: fmt.Sprintf("%s: %v: %s", o.what, sentinel, redact(detail, secrets...)), fix: o.fix(sentinel)}
+	return &Error{class: sentinel, msg: fmt.Sprintf("%s: %v: %s", o.what, sentinel, clip(redact(detail, secrets...))), fix: o.fix(sentinel)}
 }
 
 // classify maps a transport or server error to a sentinel and a one-line detail.
@@ -173,12 +175,21 @@ type httpError struct {
 
 func (e *httpError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.code, e.body) }
 
-// clip keeps error details to one short line.
+// clip keeps error details to one short printable line: a server's raw
+// bytes (control characters, terminal escapes, invalid UTF-8) are replaced
+// by spaces or U+FFFD and the line is cut at a character boundary. Clipping
+// twice changes nothing.
 func clip(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) && r != utf8.RuneError {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 	s = strings.Join(strings.Fields(s), " ")
 	const max = 200
-	if len(s) > max {
-		s = s[:max] + "…"
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
 	}
 	if s == "" {
 		s = "(empty)"

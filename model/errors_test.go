@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ghostline/ghostline/config"
 )
@@ -73,5 +76,37 @@ func TestCancelIsNotAnError(t *testing.T) {
 	var me *Error
 	if !errors.Is(err, context.Canceled) || errors.As(err, &me) {
 		t.Errorf("err = %v, want context.Canceled alone", err)
+	}
+}
+
+// A server's raw bytes never reach a message: control characters, terminal
+// escapes and invalid UTF-8 are replaced, and a long body is cut.
+func TestErrorMessagesSanitised(t *testing.T) {
+	body := "\x1b[31mboom\x00\xff\xfe\r\n" + strings.Repeat("é", 50000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte(body))
+	}))
+	defer srv.Close()
+	for _, provider := range []string{"openai", "ollama"} {
+		c := openAIConfig(provider, srv.URL)
+		if provider == "ollama" {
+			c = ollamaConfig(srv.URL, "m")
+		}
+		b, err := Open(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = b.Complete(context.Background(), Request{Prefix: "x = ", MaxTokens: 4})
+		if err == nil {
+			t.Fatalf("%s: no error", provider)
+		}
+		msg := err.Error()
+		if !utf8.ValidString(msg) || strings.ContainsFunc(msg, func(r rune) bool { return !unicode.IsPrint(r) && r != utf8.RuneError }) || utf8.RuneCountInString(msg) > 400 {
+			t.Errorf("%s: message not sanitised (%d runes): %q", provider, utf8.RuneCountInString(msg), msg)
+		}
+		if !strings.Contains(msg, "boom") {
+			t.Errorf("%s: the server's words are lost: %q", provider, msg)
+		}
 	}
 }

@@ -1,11 +1,13 @@
 package collector
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -528,4 +530,54 @@ func TestPageWithoutDecisions(t *testing.T) {
 			t.Errorf("after a reject: want the acceptance charts")
 		}
 	})
+}
+
+// Requests are limited as well as events; /static/ lists nothing; a
+// declared huge body is refused before it is read, and a body that
+// trickles in loses its connection after BodyTimeout.
+func TestIngestRequestLimitsAndDeadlines(t *testing.T) {
+	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "collector.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	opt := testOptions()
+	opt.RequestsPerToken, opt.BodyTimeout = 2, 300*time.Millisecond
+	h := NewServer(st, opt)
+	tok := addToken(t, st, "alice", "core", RoleMember)
+	codes := map[int]int{}
+	for i := range 40 {
+		codes[do(t, h, "POST", "/api/v1/events", tok, batchJSON(t, []telemetry.Event{event(fmt.Sprint("r", i), telemetry.KindRequested)})).code]++
+	}
+	if codes[http.StatusOK] > 12 || codes[http.StatusTooManyRequests] < 28 {
+		t.Errorf("40 one-event requests at 2 requests/s (burst 10): %v", codes)
+	}
+	if a := do(t, h, "GET", "/static/", "", nil); a.code != http.StatusNotFound || strings.Contains(a.body, "dashboard.css") {
+		t.Errorf("GET /static/: %d %q", a.code, a.body)
+	}
+	if a := do(t, h, "GET", "/static/dashboard.css", "", nil); a.code != http.StatusOK {
+		t.Errorf("GET /static/dashboard.css: %d", a.code)
+	}
+
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	tok2 := addToken(t, st, "bob", "core", RoleMember)
+	raw := func(length int) (string, time.Duration) {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		start := time.Now()
+		fmt.Fprintf(c, "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", tok2, length)
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		status, _ := bufio.NewReader(c).ReadString('\n')
+		return status, time.Since(start)
+	}
+	if status, d := raw(100 << 20); !strings.Contains(status, "413") || d > time.Second {
+		t.Errorf("declared 100 MB, sent 1 byte: %q after %v", status, d)
+	}
+	if status, d := raw(1000); !strings.Contains(status, "400") || d > 2*time.Second {
+		t.Errorf("declared 1000 bytes, sent 1: %q after %v, want a 400 after the body timeout", status, d)
+	}
 }

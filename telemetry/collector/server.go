@@ -35,6 +35,12 @@ type Options struct {
 	MaxBatch     int     // events per request; default 1000
 	RatePerToken float64 // sustained events/s per token; default 500
 	Burst        int     // events a token may send at once; default 10×MaxBatch
+	// RequestsPerToken bounds requests as well as events (many one-event
+	// requests cost far more than one batch); default 20/s, bursts of 100.
+	RequestsPerToken float64
+	// BodyTimeout bounds the reading of a request body once its header is
+	// in; default 10 s.
+	BodyTimeout time.Duration
 	Now          func() time.Time
 }
 
@@ -51,6 +57,12 @@ func (o *Options) defaults() {
 	if o.Burst < o.MaxBatch {
 		o.Burst = 10 * o.MaxBatch
 	}
+	if o.RequestsPerToken <= 0 {
+		o.RequestsPerToken = 20
+	}
+	if o.BodyTimeout <= 0 {
+		o.BodyTimeout = 10 * time.Second
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -64,18 +76,21 @@ type Server struct {
 	mux *http.ServeMux
 
 	mu       sync.Mutex
-	limiters map[string]*rate.Limiter // by token id
+	limiters map[string]*limits // by token id
 }
+
+// limits are one token's rate limiters.
+type limits struct{ events, requests *rate.Limiter }
 
 // NewServer returns a collector serving st.
 func NewServer(st *Store, opt Options) *Server {
 	opt.defaults()
-	s := &Server{st: st, opt: opt, mux: http.NewServeMux(), limiters: map[string]*rate.Limiter{}}
+	s := &Server{st: st, opt: opt, mux: http.NewServeMux(), limiters: map[string]*limits{}}
 	s.mux.HandleFunc("POST /api/v1/events", s.handleEvents)
 	s.mux.HandleFunc("GET /api/v1/config", s.handleConfig)
 	s.mux.HandleFunc("GET /{$}", s.viewer(s.handlePage))
 	s.mux.HandleFunc("GET /export/{file}", s.viewer(s.handleExport))
-	s.mux.Handle("GET /static/", http.FileServerFS(staticFS))
+	s.mux.Handle("GET /static/", noListing(http.FileServerFS(staticFS)))
 	return s
 }
 
@@ -140,15 +155,29 @@ func (s *Server) member(w http.ResponseWriter, r *http.Request) (Member, bool) {
 	return m, true
 }
 
-func (s *Server) limiter(tokenID string) *rate.Limiter {
+func (s *Server) limiter(tokenID string) *limits {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l := s.limiters[tokenID]
 	if l == nil {
-		l = rate.NewLimiter(rate.Limit(s.opt.RatePerToken), s.opt.Burst)
+		l = &limits{
+			events:   rate.NewLimiter(rate.Limit(s.opt.RatePerToken), s.opt.Burst),
+			requests: rate.NewLimiter(rate.Limit(s.opt.RequestsPerToken), int(max(5*s.opt.RequestsPerToken, 1))),
+		}
 		s.limiters[tokenID] = l
 	}
 	return l
+}
+
+// noListing answers 404 for directories: the file server would list them.
+func noListing(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Batch is the body of POST /api/v1/events.
@@ -167,6 +196,22 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	m, ok := s.member(w, r)
 	if !ok {
 		return
+	}
+	lim := s.limiter(m.TokenID)
+	if !lim.requests.Allow() {
+		w.Header().Set("Retry-After", "1")
+		fail(w, http.StatusTooManyRequests, "rate limit: at most %g requests/s per token; send events in batches", s.opt.RequestsPerToken)
+		return
+	}
+	if r.ContentLength > s.opt.MaxBodyBytes {
+		// Refused before reading: a client declaring a huge body must not
+		// hold the connection while it trickles in.
+		w.Header().Set("Connection", "close")
+		fail(w, http.StatusRequestEntityTooLarge, "request body of %d bytes over %d: send smaller batches", r.ContentLength, s.opt.MaxBodyBytes)
+		return
+	}
+	if err := http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.opt.BodyTimeout)); err != nil {
+		slog.Debug("collector: no body deadline", "err", err)
 	}
 	var b Batch
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes))
@@ -192,7 +237,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.opt.Now()
-	res := s.limiter(m.TokenID).ReserveN(now, len(b.Events))
+	res := lim.events.ReserveN(now, len(b.Events))
 	if d := res.DelayFrom(now); d > 0 {
 		res.CancelAt(now)
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
