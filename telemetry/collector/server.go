@@ -41,7 +41,7 @@ type Options struct {
 	// BodyTimeout bounds the reading of a request body once its header is
 	// in; default 10 s.
 	BodyTimeout time.Duration
-	Now          func() time.Time
+	Now         func() time.Time
 }
 
 func (o *Options) defaults() {
