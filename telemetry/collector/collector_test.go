@@ -240,6 +240,7 @@ func TestIngestValidation(t *testing.T) {
 			{"survival without checkpoint", "survivalAfterS", func(e *telemetry.Event) { e.Kind = telemetry.KindSurvival }},
 			{"control characters in a name", "repo", func(e *telemetry.Event) { e.Repo = "a\x1b[31mb" }},
 			{"long language", "language", func(e *telemetry.Event) { e.Language = strings.Repeat("x", 300) }},
+			{"held back as shown", "heldBack", func(e *telemetry.Event) { e.HeldBack = telemetry.KindShown }},
 		} {
 			good := event("ok-"+tc.name, telemetry.KindShown)
 			bad := event("bad-"+tc.name, telemetry.KindShown)
@@ -579,5 +580,79 @@ func TestIngestRequestLimitsAndDeadlines(t *testing.T) {
 	}
 	if status, d := raw(1000); !strings.Contains(status, "400") || d > 2*time.Second {
 		t.Errorf("declared 1000 bytes, sent 1: %q after %v, want a 400 after the body timeout", status, d)
+	}
+}
+
+// TestHeldBackPrecision: decisions on suggestions shown although the
+// predictor would have hidden or skipped them give its realised precision
+// per day, on the page with what it means.
+func TestHeldBackPrecision(t *testing.T) {
+	eachBackend(t, func(t *testing.T, st *Store) {
+		h := NewServer(st, testOptions())
+		tok := addToken(t, st, "lead", "core", RoleViewer)
+		var evs []telemetry.Event
+		held := func(id string, back, fate telemetry.Kind) {
+			for _, k := range []telemetry.Kind{telemetry.KindShown, fate} {
+				e := event(id+string(k), k)
+				e.SuggestionID, e.HeldBack = id, back
+				evs = append(evs, e)
+			}
+		}
+		for i, fate := range []telemetry.Kind{telemetry.KindRejected, telemetry.KindRejected, telemetry.KindRejected, telemetry.KindAccepted} {
+			held(fmt.Sprint("h", i), telemetry.KindHidden, fate)
+		}
+		held("s1", telemetry.KindSkipped, telemetry.KindRejected)
+		held("s2", telemetry.KindSkipped, telemetry.KindUnseen) // not decided: not counted
+		evs = append(evs, event("plain", telemetry.KindRejected))
+		if _, err := st.Ingest(context.Background(), Member{Name: "alice", Team: "core"}, evs, false); err != nil {
+			t.Fatal(err)
+		}
+		r := report(t, st, Filter{})
+		if got := r.Total.HeldHidden; got != (Held{Accepted: 1, Rejected: 3}) || got.Precision() != 0.75 {
+			t.Errorf("held hidden %+v, want 1 accepted 3 rejected: precision 0.75", got)
+		}
+		if got := r.Total.HeldSkipped; got != (Held{Rejected: 1}) || len(r.Daily) != 1 || r.Daily[0].HeldSkipped != got {
+			t.Errorf("held skipped %+v (daily %+v), want 1 rejected", got, r.Daily)
+		}
+		page := do(t, h, "GET", "/?from=2020-01-01&to=2030-01-01", tok, nil).body
+		if !strings.Contains(page, `id="t-held"`) || !strings.Contains(page, `data-v="0.75">75.0%`) || !strings.Contains(page, "ranker.explore") {
+			t.Errorf("page lacks the held-back section with 75.0%% and what it means")
+		}
+	})
+}
+
+// TestMigrateFromV1: a database of schema version 1 keeps its events and
+// roll-ups and gains the held-back measures.
+func TestMigrateFromV1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "collector.db")
+	all := migrations
+	t.Cleanup(func() { migrations = all })
+	migrations = all[:1]
+	m := Member{Name: "alice", Team: "core"}
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An event as version 1 stored it, not rolled up yet.
+	old := event("old", telemetry.KindRejected)
+	cols, vals := eventColumns[:len(eventColumns)-1], eventValues(m, &old, testNow.UnixMilli())
+	q := "INSERT INTO events (" + strings.Join(cols, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	if _, err := st.w.ExecContext(ctx, q, vals[:len(cols)]...); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	migrations = all
+	if st, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e := event("new", telemetry.KindRejected)
+	e.HeldBack = telemetry.KindHidden
+	if _, err := st.Ingest(ctx, m, []telemetry.Event{e}, false); err != nil {
+		t.Fatal(err)
+	}
+	if r := report(t, st, Filter{}); r.Total.Rejected != 2 || r.Total.HeldHidden != (Held{Rejected: 1}) {
+		t.Errorf("after migrating: %d rejected, held hidden %+v; want 2 and 1 rejected", r.Total.Rejected, r.Total.HeldHidden)
 	}
 }

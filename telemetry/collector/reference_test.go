@@ -76,6 +76,13 @@ func computeReference(all []memberEvents, f Filter) *reference {
 				}
 			}
 			c.TypedChars = int64(e.TypedChars)
+			held := map[telemetry.Kind]*Held{telemetry.KindSkipped: &c.HeldSkipped, telemetry.KindHidden: &c.HeldHidden}[e.HeldBack]
+			if held != nil && e.Kind == telemetry.KindAccepted {
+				held.Accepted = 1
+			}
+			if held != nil && e.Kind == telemetry.KindRejected {
+				held.Rejected = 1
+			}
 			if e.Kind == telemetry.KindAccepted || e.Kind == telemetry.KindPartial {
 				k := sugKey{me.m.Name, e.SuggestionID}
 				maxAcc[k] = max(maxAcc[k], e.AcceptedChars)

@@ -22,17 +22,36 @@ type Counts struct {
 	// each checkpoint of SurvivalCheckpoints.
 	SurvN   [4]int64
 	SurvSum [4]float64
+	// HeldSkipped and HeldHidden are the decisions (accepted in full,
+	// rejected) on suggestions shown although the predictor would have
+	// skipped or hidden them (telemetry.Event.HeldBack: a manual trigger, or
+	// ranker.explore): the sample its realised precision comes from.
+	HeldSkipped, HeldHidden Held
 }
+
+// Held counts decisions on suggestions the predictor would have held back.
+type Held struct{ Accepted, Rejected int64 }
+
+// Precision is the share of them that were rejected: what the predictor
+// promised (ranker.precision) for what it holds back. NaN without any.
+func (h Held) Precision() float64 { return ratio(h.Rejected, h.Accepted+h.Rejected) }
+
+// Decided is how many of them were accepted or rejected.
+func (h Held) Decided() int64 { return h.Accepted + h.Rejected }
 
 // SurvivalCheckpoints are the SurvivalAfterS values the roll-ups keep apart.
 var SurvivalCheckpoints = [4]int{30, 120, 300, 600}
 
 var (
-	dailyMeasures = []string{
+	// v1Measures are the roll-up columns of schema version 1, heldMeasures
+	// those that version 2 added.
+	v1Measures = []string{
 		"n_requested", "n_skipped", "n_generated", "n_hidden", "n_shown", "n_accepted", "n_partial",
 		"n_rejected", "n_unseen", "n_error", "n_survival", "partial_sugg", "accepted_chars", "typed_chars",
 		"surv30_n", "surv120_n", "surv300_n", "surv600_n",
 	}
+	heldMeasures       = []string{"held_skip_acc", "held_skip_rej", "held_hide_acc", "held_hide_rej"}
+	dailyMeasures      = append(append([]string{}, v1Measures...), heldMeasures...)
 	dailyFloatMeasures = []string{"surv30_sum", "surv120_sum", "surv300_sum", "surv600_sum"}
 )
 
@@ -41,7 +60,8 @@ var (
 func (c *Counts) ints() []*int64 {
 	return []*int64{&c.Requested, &c.Skipped, &c.Generated, &c.Hidden, &c.Shown, &c.Accepted, &c.Partial,
 		&c.Rejected, &c.Unseen, &c.Errors, &c.Survival, &c.PartialSuggestions, &c.AcceptedChars, &c.TypedChars,
-		&c.SurvN[0], &c.SurvN[1], &c.SurvN[2], &c.SurvN[3]}
+		&c.SurvN[0], &c.SurvN[1], &c.SurvN[2], &c.SurvN[3],
+		&c.HeldSkipped.Accepted, &c.HeldSkipped.Rejected, &c.HeldHidden.Accepted, &c.HeldHidden.Rejected}
 }
 
 func (c *Counts) floats() []*float64 {
@@ -125,6 +145,21 @@ func (c *Counts) count(e *telemetry.Event) {
 		}
 	}
 	c.TypedChars += int64(e.TypedChars)
+	var h *Held
+	switch e.HeldBack {
+	case telemetry.KindSkipped:
+		h = &c.HeldSkipped
+	case telemetry.KindHidden:
+		h = &c.HeldHidden
+	default:
+		return
+	}
+	switch e.Kind {
+	case telemetry.KindAccepted:
+		h.Accepted++
+	case telemetry.KindRejected:
+		h.Rejected++
+	}
 }
 
 // Latency sketch: a log-bucketed histogram per stage. Bucket 0 holds

@@ -76,6 +76,9 @@ var migrations = []string{
 		PRIMARY KEY (kind, value)
 	);
 	` + rollupDDL(),
+	// 2: what the predictor would have done to a suggestion shown anyway
+	// (telemetry.Event.HeldBack), and the decisions on those per roll-up.
+	heldBackDDL(),
 }
 
 // rollupDDL creates every roll-up table of countSpecs and latencySpecs,
@@ -84,7 +87,7 @@ func rollupDDL() string {
 	var b strings.Builder
 	for _, sp := range countSpecs {
 		fmt.Fprintf(&b, "CREATE TABLE %s (%s,\n%s,\n%s,\nPRIMARY KEY (%s));\n", sp.table,
-			columnDefs(sp.dims, "TEXT NOT NULL"), columnDefs(dailyMeasures, "BIGINT NOT NULL DEFAULT 0"),
+			columnDefs(sp.dims, "TEXT NOT NULL"), columnDefs(v1Measures, "BIGINT NOT NULL DEFAULT 0"),
 			columnDefs(dailyFloatMeasures, "DOUBLE PRECISION NOT NULL DEFAULT 0"), strings.Join(sp.dims, ", "))
 	}
 	for _, sp := range latencySpecs {
@@ -94,6 +97,19 @@ func rollupDDL() string {
 	for _, sp := range append(append([]rollupSpec{}, countSpecs...), latencySpecs...) {
 		if len(sp.dims) >= 5 {
 			fmt.Fprintf(&b, "CREATE INDEX %s_repo ON %s (repo, day);\nCREATE INDEX %s_language ON %s (language, day);\n", sp.table, sp.table, sp.table, sp.table)
+		}
+	}
+	return b.String()
+}
+
+// heldBackDDL adds the events' held_back column and the heldMeasures to
+// every roll-up table of countSpecs.
+func heldBackDDL() string {
+	var b strings.Builder
+	b.WriteString("ALTER TABLE events ADD COLUMN held_back TEXT NOT NULL DEFAULT '';\n")
+	for _, sp := range countSpecs {
+		for _, m := range heldMeasures {
+			fmt.Fprintf(&b, "ALTER TABLE %s ADD COLUMN %s BIGINT NOT NULL DEFAULT 0;\n", sp.table, m)
 		}
 	}
 	return b.String()

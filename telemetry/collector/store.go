@@ -152,7 +152,7 @@ var eventColumns = []string{
 	"repo", "language", "model", "invoked", "prompt_chars", "suggestion_chars", "suggestion_lines",
 	"prob", "threshold", "accepted_chars", "accepted_words", "accepted_lines", "survival_after_s",
 	"survival", "typed_chars", "error", "prompt_hash", "suggestion_hash", "latency_json",
-	"features_json", "prompt_text", "suggestion_text", "received_ms",
+	"features_json", "prompt_text", "suggestion_text", "received_ms", "held_back",
 }
 
 func eventValues(m Member, e *telemetry.Event, received int64) []any {
@@ -165,7 +165,7 @@ func eventValues(m Member, e *telemetry.Event, received int64) []any {
 		e.Repo, e.Language, e.Model, invoked, e.PromptChars, e.SuggestionChars, e.SuggestionLines,
 		e.Prob, e.Threshold, e.AcceptedChars, e.AcceptedWords, e.AcceptedLines, e.SurvivalAfterS,
 		e.Survival, e.TypedChars, e.Error, e.PromptHash, e.SuggestionHash, jsonText(e.LatencyMs),
-		jsonText(e.Features), e.PromptText, e.SuggestionText, received,
+		jsonText(e.Features), e.PromptText, e.SuggestionText, received, string(e.HeldBack),
 	}
 }
 
@@ -275,7 +275,7 @@ func (s *Store) rollUpLocked(ctx context.Context, batch int) (int, error) {
 
 func (s *Store) readPending(ctx context.Context, tx *sql.Tx, limit int) ([]pendingEvent, error) {
 	rs, err := tx.QueryContext(ctx, s.d.rebind(`SELECT member, team, id, kind, time_ms, suggestion_id, repo, language, model,
-		accepted_chars, survival_after_s, survival, typed_chars, latency_json
+		accepted_chars, survival_after_s, survival, typed_chars, latency_json, held_back
 		FROM events WHERE rolled = 0 ORDER BY received_ms, time_ms LIMIT ?`), limit)
 	if err != nil {
 		return nil, fmt.Errorf("read pending events: %w", err)
@@ -284,14 +284,14 @@ func (s *Store) readPending(ctx context.Context, tx *sql.Tx, limit int) ([]pendi
 	var out []pendingEvent
 	for rs.Next() {
 		var p pendingEvent
-		var kind, lat string
+		var kind, lat, held string
 		var ms int64
 		e := &p.e
 		if err := rs.Scan(&p.m.Name, &p.m.Team, &e.ID, &kind, &ms, &e.SuggestionID, &e.Repo, &e.Language, &e.Model,
-			&e.AcceptedChars, &e.SurvivalAfterS, &e.Survival, &e.TypedChars, &lat); err != nil {
+			&e.AcceptedChars, &e.SurvivalAfterS, &e.Survival, &e.TypedChars, &lat, &held); err != nil {
 			return nil, fmt.Errorf("read pending events: %w", err)
 		}
-		e.Kind, e.Time = telemetry.Kind(kind), time.UnixMilli(ms).UTC()
+		e.Kind, e.Time, e.HeldBack = telemetry.Kind(kind), time.UnixMilli(ms).UTC(), telemetry.Kind(held)
 		if lat != "" {
 			if err := json.Unmarshal([]byte(lat), &e.LatencyMs); err != nil {
 				return nil, fmt.Errorf("event %s latencies: %w", e.ID, err)

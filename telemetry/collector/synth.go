@@ -22,8 +22,9 @@ type SynthOptions struct {
 }
 
 // Synth generates plausible event sequences: each request is requested →
-// skipped, or generated → hidden, or shown → (partial accepts) → accepted,
-// rejected or unseen, with survival checks after accepts, per-stage
+// skipped, or generated → hidden, or shown (a few although the predictor
+// would have held them back) → (partial accepts) → accepted, rejected or
+// unseen, with survival checks after accepts, per-stage
 // latencies and typed characters, all on one day and one member.
 type Synth struct {
 	opt     SynthOptions
@@ -131,6 +132,12 @@ func (s *Synth) Next() (int, []telemetry.Event) {
 		e := ev(telemetry.KindHidden, 201*time.Millisecond)
 		e.LatencyMs, e.SuggestionChars, e.Prob = lat(telemetry.Stages[:len(telemetry.Stages)-1]...), chars, s.rng.Float64()*0.2
 		return mi, append(out, e)
+	}
+	if r < 0.33 { // shown although the predictor would have held it back (a manual trigger)
+		base.Invoked, base.HeldBack = true, telemetry.KindHidden
+		if r < 0.315 {
+			base.HeldBack = telemetry.KindSkipped
+		}
 	}
 	shown := ev(telemetry.KindShown, 201*time.Millisecond)
 	shown.LatencyMs, shown.SuggestionChars, shown.SuggestionLines = lat(telemetry.Stages[:len(telemetry.Stages)-1]...), chars, 1+chars/60

@@ -112,6 +112,9 @@ func Validate(events []telemetry.Event, now time.Time) []Problem {
 				bad(f.name, "%g outside 0..1", f.v)
 			}
 		}
+		if e.HeldBack != "" && e.HeldBack != telemetry.KindSkipped && e.HeldBack != telemetry.KindHidden {
+			bad("heldBack", "%q is neither skipped nor hidden", truncate(string(e.HeldBack), 40))
+		}
 		if e.SurvivalAfterS < 0 || e.SurvivalAfterS > maxSurvivalS {
 			bad("survivalAfterS", "%d outside 0..%d", e.SurvivalAfterS, maxSurvivalS)
 		}
