@@ -8,11 +8,16 @@ import (
 	"time"
 )
 
-// Fallback asks a model server first and, when the server is unreachable or
-// lacks the model, a backup (the built-in model). After a failure the
-// server is left alone for retryAfter, so a dead server costs one
-// connection attempt per interval, not one per keystroke. The user is told
-// once per outage, through Result.Notice.
+// Fallback asks a model server first and, while the server is down, a
+// backup (the built-in model). The server is down when it is unreachable,
+// lacks the model, or timed out timeoutsDown times in a row (a server that
+// accepts connections but never answers, or trickles a byte a second). A
+// request that fails so is answered by the backup at once. While the
+// server is down, requests go to the backup only, and every retryAfter a
+// probe (a one-token completion, in the background, so nobody waits for
+// it) asks the server again; when it answers, requests go to it again.
+// The user is told once per outage, and when it ends, through
+// Result.Notice.
 type Fallback struct {
 	primary    Server
 	backup     Backend
@@ -20,9 +25,17 @@ type Fallback struct {
 	now        func() time.Time
 
 	mu        sync.Mutex
-	downUntil time.Time
-	told      bool // the user has been told about the current outage
+	down      bool
+	nextProbe time.Time // while down
+	probing   bool      // a probe is in flight
+	timeouts  int       // in a row
+	told      bool      // the user has been told about the current outage
+	recovered string    // notice that the outage ended, for the next answer
 }
+
+// timeoutsDown is how many timeouts in a row mean the server is down: one
+// may be a long prompt, two are a pattern.
+const timeoutsDown = 2
 
 // NewFallback returns a Fallback from primary to backup.
 func NewFallback(primary Server, backup Backend) *Fallback {
@@ -32,7 +45,7 @@ func NewFallback(primary Server, backup Backend) *Fallback {
 // Name implements Backend: the model that would answer now.
 func (f *Fallback) Name() string {
 	f.mu.Lock()
-	down := f.now().Before(f.downUntil)
+	down := f.down
 	f.mu.Unlock()
 	if down {
 		return f.backup.Name()
@@ -43,24 +56,51 @@ func (f *Fallback) Name() string {
 // Complete implements Backend.
 func (f *Fallback) Complete(ctx context.Context, req Request) (Result, error) {
 	f.mu.Lock()
-	down := f.now().Before(f.downUntil)
-	f.mu.Unlock()
-	if !down {
-		res, err := f.primary.Complete(ctx, req)
-		if err == nil || !isOutage(err) {
-			f.mu.Lock()
-			if err == nil {
-				f.told = false // back up: a later outage is news again
-			}
-			f.mu.Unlock()
-			return res, err
-		}
-		notice := f.failed(err)
-		res, berr := f.backup.Complete(ctx, req)
-		res.Notice = notice
-		return res, berr
+	down, notice := f.down, f.recovered
+	f.recovered = ""
+	if down && !f.probing && !f.now().Before(f.nextProbe) {
+		f.probing = true
+		go f.probe()
 	}
-	return f.backup.Complete(ctx, req)
+	f.mu.Unlock()
+	if down {
+		return f.backup.Complete(ctx, req)
+	}
+	res, err := f.primary.Complete(ctx, req)
+	switch {
+	case err == nil:
+		f.mu.Lock()
+		f.timeouts, f.told = 0, false // a later outage is news again
+		f.mu.Unlock()
+		if res.Notice == "" {
+			res.Notice = notice
+		}
+		return res, nil
+	case isOutage(err):
+		notice = f.failed(err)
+	case errors.Is(err, ErrTimeout) && ctx.Err() == nil:
+		notice = f.timedOut(err)
+	default:
+		return res, err // one bad answer: the caller's to see
+	}
+	res, berr := f.backup.Complete(ctx, req)
+	res.Notice = notice
+	return res, berr
+}
+
+// probe asks the server for one token, as a request would, and ends the
+// outage if it answers.
+func (f *Fallback) probe() {
+	_, err := f.primary.Complete(context.Background(), Request{Prefix: "x", MaxTokens: 1})
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.probing = false
+	if err != nil {
+		f.nextProbe = f.now().Add(f.retryAfter)
+		return
+	}
+	f.down, f.timeouts, f.told = false, 0, false
+	f.recovered = fmt.Sprintf("%s answers again; using it", f.primary.Name())
 }
 
 // isOutage reports whether err means the server cannot answer at all (as
@@ -69,12 +109,25 @@ func isOutage(err error) bool {
 	return errors.Is(err, ErrUnavailable) || errors.Is(err, ErrModelNotFound)
 }
 
-// failed starts an outage of retryAfter and returns the notice for the user,
-// or "" when they were already told of this outage.
+// timedOut counts a timeout; the second in a row starts an outage.
+func (f *Fallback) timedOut(err error) string {
+	f.mu.Lock()
+	f.timeouts++
+	n := f.timeouts
+	f.mu.Unlock()
+	if n < timeoutsDown {
+		return ""
+	}
+	return f.failed(fmt.Errorf("%w (%d times in a row)", err, n))
+}
+
+// failed starts an outage and returns the notice for the user, or "" when
+// they were already told of this outage.
 func (f *Fallback) failed(err error) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.downUntil = f.now().Add(f.retryAfter)
+	f.down = true
+	f.nextProbe = f.now().Add(f.retryAfter)
 	if f.told {
 		return ""
 	}

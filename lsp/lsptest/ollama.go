@@ -39,6 +39,14 @@ const (
 	OllamaMalformed
 	// OllamaNotFound answers 404 "model not found", as for a model never pulled.
 	OllamaNotFound
+	// OllamaTrickle streams its reply one byte every Delay/50, without end.
+	OllamaTrickle
+	// OllamaGarbage answers 200 with bytes that are not JSON at all.
+	OllamaGarbage
+	// OllamaHuge streams one line of 100 MB.
+	OllamaHuge
+	// OllamaCloseMidStream sends one good line and drops the connection.
+	OllamaCloseMidStream
 )
 
 // GenerateRequest is what the client sent to /api/generate.
@@ -134,6 +142,9 @@ func (o *Ollama) generate(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		}
+	case OllamaTrickle, OllamaGarbage, OllamaHuge, OllamaCloseMidStream:
+		o.fault(w, r, mode, delay, req.Model)
+		return
 	}
 	text := reply(req)
 	if stops, ok := req.Options["stop"].([]any); ok {
@@ -173,6 +184,52 @@ func (o *Ollama) generate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	_ = enc.Encode(doneLine(req.Model, now, ""))
+}
+
+// fault answers /api/generate the broken ways a model server does.
+func (o *Ollama) fault(w http.ResponseWriter, r *http.Request, mode OllamaMode, delay time.Duration, model string) {
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	w.WriteHeader(http.StatusOK)
+	flusher, _ := w.(http.Flusher)
+	flush := func() {
+		if flusher != nil {
+			flusher.Flush()
+		}
+	}
+	switch mode {
+	case OllamaTrickle:
+		line := fmt.Sprintf(`{"model":%q,"response":"x","done":false}`+"\n", model)
+		for i := 0; ; i++ {
+			if _, err := w.Write([]byte{line[i%len(line)]}); err != nil {
+				return
+			}
+			flush()
+			select {
+			case <-time.After(delay / 50):
+			case <-r.Context().Done():
+				return
+			}
+		}
+	case OllamaGarbage:
+		w.Write([]byte("\x00\xff\x1b[2J<html>502 Bad Gateway</html>\n\xfe\n"))
+	case OllamaHuge:
+		w.Write([]byte(`{"model":"m","response":"`))
+		chunk := []byte(strings.Repeat("a", 1<<20))
+		for range 100 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		w.Write([]byte("\",\"done\":true}\n"))
+	case OllamaCloseMidStream:
+		json.NewEncoder(w).Encode(map[string]any{"model": model, "response": "Print", "done": false})
+		flush()
+		if hj, ok := w.(http.Hijacker); ok {
+			if c, _, err := hj.Hijack(); err == nil {
+				c.Close()
+			}
+		}
+	}
 }
 
 func doneLine(model string, at time.Time, text string) map[string]any {
