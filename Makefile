@@ -11,7 +11,8 @@ GOFILES := $(shell git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -
 build:
 	$(GO) build -o $(BIN) ./cmd/ghostline
 
-# Doctor, then real completions at a few positions of this repository's own code.
+# Doctor, then `ghostline demo`: completions at realistic cursors of this
+# repository's own code, beside what was really there.
 run: build
 	./scripts/demo.sh $(BIN)
 

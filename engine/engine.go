@@ -211,6 +211,16 @@ func (e *Engine) Edited(path, text string, chars int, at time.Time) {
 	e.pipe.Edited(path, text, chars, at)
 }
 
+// UpdateNow applies a document's text at once, index and built-in model
+// both (the demo; an editor's edits go through Edited, debounced).
+func (e *Engine) UpdateNow(ctx context.Context, path, text string) error {
+	if e.index == nil {
+		e.builtin.Learn(path, []byte(text))
+		return nil
+	}
+	return e.index.UpdateNow(ctx, path, text)
+}
+
 // Explain returns the last gate decision.
 func (e *Engine) Explain() pipeline.Explanation { return e.pipe.Explain() }
 
