@@ -36,7 +36,7 @@ func (s *Server) inlineCompletion(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
 	auto := p.Context.TriggerKind != TriggerInvoked
 	var wait time.Duration
 	if auto {
-		wait = s.pace.delay(sess.Settings().Completion)
+		wait = s.pace.delay(sess.Settings().Completion, endsToken(d.Text(), off))
 	}
 	s.async(conn, req, d.uri, func(ctx context.Context) (any, error) {
 		return s.complete(ctx, conn, sess, d, off, enc, auto, wait)

@@ -35,7 +35,7 @@ func TestPacerDelay(t *testing.T) {
 				at = at.Add(g)
 				p.edited("a", at)
 			}
-			if got := p.delay(tt.cfg); got != tt.want {
+			if got := p.delay(tt.cfg, false); got != tt.want {
 				t.Errorf("delay = %v, want %v", got, tt.want)
 			}
 		})
@@ -63,5 +63,47 @@ func TestSleep(t *testing.T) {
 	}
 	if err := sleep(context.Background(), time.Millisecond); err != nil {
 		t.Error(err)
+	}
+}
+
+// After a token end, where this typist pauses 40% of the time, the wait is
+// the predicted pause: shorter than inside a word, yet the typist's next
+// keystroke still comes before it often enough that at most wasteBudget of
+// the keystrokes that go on typing would start a model call in vain.
+func TestPacerPredictsPauseAfterTokenEnd(t *testing.T) {
+	ms := time.Millisecond
+	cfg := config.Completion{DebounceMs: 60, DebounceMaxMs: 300}
+	var p pacer
+	at := time.Unix(1000, 0)
+	p.edited("a", at)
+	for i := range 200 {
+		end := i%5 < 2 // 2 of 5 keystrokes end a token...
+		p.delay(cfg, end)
+		gap := time.Duration(60+i*37%91) * ms // 60..150 ms
+		if end && i%10 < 4 {                 // ...and 2 of those 5 are pauses
+			gap = 650 * ms
+		}
+		at = at.Add(gap)
+		p.edited("a", at)
+	}
+	word, end := p.delay(cfg, false), p.delay(cfg, true)
+	if end >= word {
+		t.Fatalf("wait after a token end %v, inside a word %v: want it shorter", end, word)
+	}
+	late, typing := 0, 0
+	for _, g := range p.gaps {
+		if g < 200*ms {
+			typing++
+			if g > end {
+				late++
+			}
+		}
+	}
+	// Half the token ends are pauses: allowed share 0.2/(1-0.5) = 0.4.
+	if share := float64(late) / float64(typing); share > 0.4+1.0/rhythmGaps {
+		t.Errorf("wait %v: %.2f of typing gaps are longer, want at most 0.4", end, share)
+	}
+	if word < 200*ms {
+		t.Errorf("inside a word the wait is twice the median gap, got %v", word)
 	}
 }
