@@ -12,16 +12,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/model/builtin"
-	"github.com/ghostline/ghostline/postprocess"
+	"github.com/ghostline/ghostline/pipeline"
 	"github.com/ghostline/ghostline/retrieval"
 )
 
 // Assembler builds a retrieval prompt; *retrieval.Index is one.
-type Assembler interface {
-	Assemble(ctx context.Context, q retrieval.Query) (retrieval.Prompt, error)
-}
+type Assembler = pipeline.Retriever
 
 // Options configure Completion.
 type Options struct {
@@ -37,7 +36,7 @@ type Options struct {
 	// retrieval.Open into IndexDir (a temporary directory when empty).
 	Retrieval bool
 	IndexDir  string
-	// MaxTokens bounds each generation (0: 64).
+	// MaxTokens bounds each generation (0: serve's model.maxTokens).
 	MaxTokens int
 }
 
@@ -60,7 +59,10 @@ type Row struct {
 	All  Score
 	// LineStart and MidLine split All by where the cursor was.
 	LineStart, MidLine Score
-	Errors             int
+	// Member is measured on other cursors: right after `x.`, the member
+	// that follows hidden.
+	Member Score
+	Errors int
 	// Latency per stage: retrieval, model, postprocess.
 	Latency map[string][]time.Duration
 }
@@ -102,9 +104,6 @@ func Completion(ctx context.Context, o Options) (Report, error) {
 	if o.Samples <= 0 {
 		return Report{}, errors.New("eval completion: samples must be positive")
 	}
-	if o.MaxTokens <= 0 {
-		o.MaxTokens = 64
-	}
 	files, err := ListFiles(ctx, o.Repo)
 	if err != nil {
 		return Report{}, err
@@ -114,9 +113,15 @@ func Completion(ctx context.Context, o Options) (Report, error) {
 		return Report{}, err
 	}
 	held := map[string]bool{}
+	var heldFiles []retrieval.File
 	for _, s := range samples {
+		if !held[s.File.Path] {
+			heldFiles = append(heldFiles, s.File)
+		}
 		held[s.File.Path] = true
 	}
+	// Member cursors come from the files already left out of training.
+	members := DrawMembers(heldFiles, o.Samples, o.Seed)
 	r := Report{Repo: o.Repo, Samples: len(samples), Seed: int(o.Seed), Files: len(files)}
 
 	var bm *builtin.Model
@@ -164,7 +169,7 @@ func Completion(ctx context.Context, o Options) (Report, error) {
 		}{"retrieval on", asm})
 	}
 	for _, row := range rows {
-		res, err := runRow(ctx, row.name, row.asm, m, samples, o)
+		res, err := runRow(ctx, row.name, row.asm, m, samples, members, o)
 		if err != nil {
 			return r, err
 		}
@@ -173,47 +178,59 @@ func Completion(ctx context.Context, o Options) (Report, error) {
 	return r, nil
 }
 
-func runRow(ctx context.Context, name string, asm Assembler, m model.Backend, samples []Sample, o Options) (Row, error) {
+// runRow completes every sample through the pipeline `serve` runs, with
+// serve's settings and no acceptance gate (it would hide suggestions the
+// evaluation must score).
+func runRow(ctx context.Context, name string, asm Assembler, m model.Backend, samples, members []Sample, o Options) (Row, error) {
 	row := Row{Name: name, Latency: map[string][]time.Duration{}}
-	for _, s := range samples {
+	st := config.Defaults()
+	st.Telemetry.Enabled, st.Ranker.Enabled = false, false
+	st.Retrieval.Enabled = asm != nil
+	if o.Budget > 0 {
+		st.Retrieval.ContextTokens = o.Budget
+	}
+	if o.MaxTokens > 0 {
+		st.Model.MaxTokens = o.MaxTokens
+	}
+	p := pipeline.New(pipeline.Options{Model: m, Retriever: asm}, st)
+	complete := func(s Sample) (string, error) {
 		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		res := p.Complete(ctx, pipeline.Request{Path: s.File.Abs, Language: s.File.Language, Text: s.Text, Offset: s.Offset, Invoked: true})
+		for _, t := range res.Timings {
+			row.Latency[string(t.Stage)] = append(row.Latency[string(t.Stage)], t.D)
+		}
+		switch res.Outcome {
+		case pipeline.OutcomeCancelled:
+			return "", ctx.Err()
+		case pipeline.OutcomeError:
+			row.Errors++
+			slog.Debug("completion failed", "path", s.File.Path, "err", res.Err)
+		}
+		// The hidden text is the rest of the line: a multi-line suggestion
+		// is scored by its first line.
+		got, _, _ := strings.Cut(res.Suggestion, "\n")
+		return strings.TrimRight(got, " \t"), nil
+	}
+	for _, s := range samples {
+		got, err := complete(s)
+		if err != nil {
 			return row, err
 		}
-		q := retrieval.Query{Path: s.File.Abs, Language: s.File.Language, Text: s.Text, Offset: s.Offset, Budget: o.Budget}
-		t := time.Now()
-		var p retrieval.Prompt
-		var err error
-		if asm != nil {
-			p, err = asm.Assemble(ctx, q)
-		} else {
-			p = retrieval.InFile(q)
-		}
-		row.Latency["retrieval"] = append(row.Latency["retrieval"], time.Since(t))
-		if err != nil {
-			return row, fmt.Errorf("eval completion: assemble %s: %w", s.File.Path, err)
-		}
-		t = time.Now()
-		res, err := m.Complete(ctx, model.Request{
-			Prefix: p.Prefix, Suffix: p.Suffix, Language: s.File.Language, Path: s.File.Path,
-			MaxTokens: o.MaxTokens, SingleLine: true,
-		})
-		row.Latency["model"] = append(row.Latency["model"], time.Since(t))
-		if err != nil {
-			if ctx.Err() != nil {
-				return row, ctx.Err()
-			}
-			row.Errors++
-			slog.Debug("model failed", "path", s.File.Path, "err", err)
-		}
-		t = time.Now()
-		got := postprocess.Clean(res.Text, s.Text[:s.Offset], s.Text[s.Offset:], postprocess.Options{SingleLine: true})
-		row.Latency["postprocess"] = append(row.Latency["postprocess"], time.Since(t))
 		row.All.add(got, s.Want)
 		if s.LineStart {
 			row.LineStart.add(got, s.Want)
 		} else {
 			row.MidLine.add(got, s.Want)
 		}
+	}
+	for _, s := range members {
+		got, err := complete(s)
+		if err != nil {
+			return row, err
+		}
+		row.Member.add(got, s.Want)
 	}
 	return row, nil
 }
@@ -265,18 +282,27 @@ func (r Report) Write(w io.Writer) error {
 	if r.TrainFiles > 0 {
 		fmt.Fprintf(&b, "built-in model trained leave-file-out on %d files in %.1fs\n", r.TrainFiles, r.Train.Seconds())
 	}
-	fmt.Fprintf(&b, "\n%-14s %6s %7s %7s %7s %7s %7s %6s  %s\n", "row", "n", "exact", "editsim", "exact@0", "exact@m", "empty", "errors", "p50/p99 ms: retrieval  model  postprocess")
+	fmt.Fprintf(&b, "\n%-14s %6s %7s %7s %7s %7s %7s %7s %7s %6s  %s\n", "row", "n", "exact", "editsim", "exact@0", "exact@m", "empty",
+		"exact@.", "empty@.", "errors", "p50/p99 ms: retrieval  model  postprocess")
 	for _, row := range r.Rows {
-		fmt.Fprintf(&b, "%-14s %6d %7.3f %7.3f %7.3f %7.3f %7.3f %6d ", row.Name, row.All.N, row.All.ExactRate(), row.All.MeanEditSim(),
-			row.LineStart.ExactRate(), row.MidLine.ExactRate(), ratio(float64(row.All.Empty), row.All.N), row.Errors)
+		fmt.Fprintf(&b, "%-14s %6d %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f %6d ", row.Name, row.All.N, row.All.ExactRate(), row.All.MeanEditSim(),
+			row.LineStart.ExactRate(), row.MidLine.ExactRate(), ratio(float64(row.All.Empty), row.All.N),
+			row.Member.ExactRate(), ratio(float64(row.Member.Empty), row.Member.N), row.Errors)
 		for _, st := range []string{"retrieval", "model", "postprocess"} {
 			fmt.Fprintf(&b, " %.2f/%.2f", ms(Percentile(row.Latency[st], 50)), ms(Percentile(row.Latency[st], 99)))
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\nexact@0: exact match at line starts; exact@m: mid-line; editsim: mean 1 - Levenshtein/longer length\n")
+	fmt.Fprintf(&b, "\nexact@0: exact match at line starts; exact@m: mid-line; exact@. and empty@.: at %d cursors right after `x.`;\neditsim: mean 1 - Levenshtein/longer length. Every completion runs through the pipeline serve runs, gate off.\n", memberN(r.Rows))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func memberN(rows []Row) int {
+	if len(rows) == 0 {
+		return 0
+	}
+	return rows[0].Member.N
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

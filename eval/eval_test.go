@@ -108,3 +108,25 @@ func TestCompletionLeaveFileOut(t *testing.T) {
 		t.Errorf("report:\n%s (%v)", b.String(), err)
 	}
 }
+
+// Member cursors sit right after a dot, before the member, and hiding the
+// rest of the line loses nothing else of the file.
+func TestDrawMembers(t *testing.T) {
+	files, err := ListFiles(context.Background(), repo(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := DrawMembers(files, 10, 3)
+	if len(ms) != 10 {
+		t.Fatalf("%d member cursors, want 10", len(ms))
+	}
+	for _, s := range ms {
+		full, _ := os.ReadFile(s.File.Abs)
+		if got := s.Text[:s.Offset] + s.Want + s.Text[s.Offset:]; got != string(full) {
+			t.Fatalf("sample in %s does not restore the file", s.File.Path)
+		}
+		if !strings.HasSuffix(s.Text[:s.Offset], ".") || s.Want == "" {
+			t.Errorf("cursor not after a dot before a member: %q|%q", s.Text[max(0, s.Offset-10):s.Offset], s.Want)
+		}
+	}
+}

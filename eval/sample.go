@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -136,4 +137,55 @@ func EditSimilarity(a, b string) float64 {
 		prev, cur = cur, prev
 	}
 	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+}
+
+// memberAccess matches `x.member` (and `x().member`): the cursor goes
+// after the dot.
+var memberAccess = regexp.MustCompile(`[A-Za-z_$][\w$]*(?:\(\))?\.[A-Za-z_$]`)
+
+// DrawMembers picks up to n cursors right after `x.` deterministically
+// from seed, each with the rest of its line hidden: the member completion
+// task. Comment lines are skipped.
+func DrawMembers(files []retrieval.File, n int, seed uint64) []Sample {
+	rng := rand.New(rand.NewPCG(seed, seed^0x3c6ef372fe94f82b))
+	texts := map[string]string{}
+	seen := map[[2]int]bool{}
+	var out []Sample
+	for tries := 0; len(out) < n && tries < n*50; tries++ {
+		fi := rng.IntN(len(files))
+		f := files[fi]
+		text, ok := texts[f.Abs]
+		if !ok {
+			if b, err := os.ReadFile(f.Abs); err == nil && utf8.Valid(b) {
+				text = string(b)
+			}
+			texts[f.Abs] = text
+		}
+		if text == "" {
+			continue
+		}
+		lines := strings.SplitAfter(text, "\n")
+		li := rng.IntN(len(lines))
+		start := 0
+		for _, l := range lines[:li] {
+			start += len(l)
+		}
+		line := strings.TrimRight(lines[li], "\r\n")
+		code := strings.TrimSpace(line)
+		if code == "" || lang.Get(f.Language).IsCommentLine(code) {
+			continue
+		}
+		ms := memberAccess.FindAllStringIndex(line, -1)
+		if len(ms) == 0 {
+			continue
+		}
+		col := ms[rng.IntN(len(ms))][1] - 1 // after the dot
+		if seen[[2]int{fi, start + col}] {
+			continue
+		}
+		seen[[2]int{fi, start + col}] = true
+		out = append(out, Sample{File: f, Text: text[:start+col] + text[start+len(line):], Offset: start + col,
+			Want: strings.TrimRight(line[col:], " \t")})
+	}
+	return out
 }
