@@ -28,6 +28,10 @@ type Request struct {
 	SingleLine bool
 	// Temperature for sampling; 0 is greedy.
 	Temperature float64
+	// Members are the names that may follow a `.` right before the cursor
+	// (retrieval.Prompt.Members); backends that rank tokens themselves
+	// (the built-in model) prefer them there.
+	Members []string
 }
 
 // Result is a finished generation.

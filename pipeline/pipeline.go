@@ -257,6 +257,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	mr, err := p.model.Complete(ctx, model.Request{
 		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
+		Members: prompt.Members,
 	})
 	stage(telemetry.StageModel, t0)
 	res.Model, res.Backend = mr.Model, mr.Backend

@@ -63,7 +63,7 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 	if h == nil || s.NoDecls && s.NoSnippets {
 		return InFile(q), nil
 	}
-	parts, err := x.retrieve(ctx, h.Index, q, s)
+	parts, members, err := x.retrieve(ctx, h.Index, q, s)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Prompt{}, ctx.Err()
@@ -75,14 +75,16 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 	if share == 0 {
 		share = x.cfg.ContextShare
 	}
-	return Compose(q, parts, share), nil
+	p := Compose(q, parts, share)
+	p.Members = members
+	return p, nil
 }
 
 // retrieve runs the BM25 queries for q and returns candidate parts, best
 // first, from files other than q's: snippets from one search,
 // declarations from resolution at the cursor and another search, so
 // that neither kind crowds the other out of its hits.
-func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources) ([]Part, error) {
+func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources) (parts []Part, members []string, err error) {
 	rel, _ := x.rel(q.Path)
 	language := q.Language
 	if language == "" {
@@ -90,7 +92,7 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 	}
 	df, err := docFreq(ctx, bi, &x.df)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer df.close()
 	// Imports sit at the top: looking further costs time, not recall.
@@ -99,7 +101,7 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 	// With no telling identifiers (the top of a file) the directory clause
 	// alone still finds the neighbouring files.
 	if len(t.ids) == 0 && rel == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	// Declarations are found beside the snippet search.
 	var decls []Part
@@ -109,10 +111,9 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			decls, declErr = x.declarations(ctx, bi, q, language, rel, mods, t)
+			decls, members, declErr = x.declarations(ctx, bi, q, language, rel, mods, t)
 		}()
 	}
-	var parts []Part
 	if !s.NoSnippets {
 		boosts := near(rel, df)
 		if strings.LastIndexByte(q.Text[:q.Offset], '\n') < 0 {
@@ -122,7 +123,7 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 	}
 	wg.Wait()
 	if err = errors.Join(err, declErr); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	parts = append(parts, decls...)
 	sort.SliceStable(parts, func(i, j int) bool { return better(parts[i], parts[j]) })
@@ -134,7 +135,7 @@ func (x *Index) retrieve(ctx context.Context, bi bleve.Index, q Query, s Sources
 		}
 	}
 	sort.SliceStable(parts, func(i, j int) bool { return better(parts[i], parts[j]) })
-	return parts, nil
+	return parts, members, nil
 }
 
 // better orders parts by score, then (ties come back from the index in no

@@ -21,20 +21,21 @@ const (
 	resolvedScore = math.MaxFloat32
 )
 
-// declarations returns the declaration parts for q, best first.
-func (x *Index) declarations(ctx context.Context, bi bleve.Index, q Query, lang, rel string, mods []string, t terms) ([]Part, error) {
+// declarations returns the declaration parts for q, best first, and the
+// names that may follow a `.` at the cursor.
+func (x *Index) declarations(ctx context.Context, bi bleve.Index, q Query, lang, rel string, mods []string, t terms) ([]Part, []string, error) {
 	r := &resolver{ctx: ctx, bi: bi, lang: lang, rel: rel, mods: mods, byKey: map[string][]declHit{}}
 	sc := r.resolve(q)
 	if r.err != nil {
-		return nil, r.err
+		return nil, nil, r.err
 	}
 	parts := groupDecls(sc.decls, resolvedScore)
 	if len(t.ids) == 0 {
-		return parts, nil
+		return parts, sc.members, nil
 	}
 	hits, err := searchDecls(ctx, bi, declQuery(t, rel), topDecls)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	have := map[string]bool{}
 	for _, d := range sc.decls {
@@ -46,7 +47,7 @@ func (x *Index) declarations(ctx context.Context, bi bleve.Index, q Query, lang,
 			rest = append(rest, h)
 		}
 	}
-	return append(parts, groupDecls(rest, 0)...), nil
+	return append(parts, groupDecls(rest, 0)...), sc.members, nil
 }
 
 // groupDecls makes one part per run of declarations from one file; a

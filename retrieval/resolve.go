@@ -4,6 +4,7 @@ import (
 	"context"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -31,6 +32,9 @@ type scope struct {
 	callee, calleeOn string
 	// enclosing is the type whose method the cursor is in.
 	enclosing string
+	// members are the names that may follow the `.` at the cursor: the
+	// receiver type's fields and methods, or the package's declarations.
+	members []string
 	// decls are the declarations to show, in order, without repeats.
 	decls []declHit
 }
@@ -136,6 +140,39 @@ func (r *resolver) memberType(typ, m string, depth int) string {
 		}
 	}
 	return ""
+}
+
+// memberNames appends the names of typ's fields and methods, and those of
+// the types it embeds.
+func (r *resolver) memberNames(typ string, out []string, depth int) []string {
+	if depth > 2 {
+		return out
+	}
+	for _, h := range r.members(typ) {
+		if h.Container == typ {
+			out = appendName(out, h.Name)
+		}
+	}
+	td, ok := r.typeDecl(typ)
+	if !ok {
+		return out
+	}
+	for _, f := range td.Fields {
+		switch {
+		case f.Name != "":
+			out = appendName(out, f.Name)
+		case f.Type != "" && f.Type != typ:
+			out = r.memberNames(f.Type, out, depth+1)
+		}
+	}
+	return out
+}
+
+func appendName(s []string, name string) []string {
+	if name == "" || slices.Contains(s, name) {
+		return s
+	}
+	return append(s, name)
 }
 
 // valueType is the type a top-level name yields: a function's result, a
@@ -340,11 +377,13 @@ func (r *resolver) resolve(q Query) scope {
 		}
 	}
 	if sc.receiver != "" {
+		sc.members = r.memberNames(sc.receiver, nil, 0)
 		addType(sc.receiver)
 	}
 	if sc.pkgDir != "" {
 		for _, h := range r.inDir(sc.pkgDir, sc.member) {
 			add(h)
+			sc.members = appendName(sc.members, h.Name)
 		}
 	}
 	// The names used on the cursor's line and the line before: their

@@ -28,6 +28,10 @@ type Prompt struct {
 	Parts []Part
 	// Tokens is the estimated size of Prefix+Suffix.
 	Tokens int
+	// Members are the names that may follow a `.` right before the
+	// cursor, when resolution found what stands before it: the fields and
+	// methods of its type, or a package's declarations.
+	Members []string
 }
 
 // PartKind says where a part of the prompt came from.

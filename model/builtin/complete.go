@@ -58,6 +58,12 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 			return res, nil
 		}
 	}
+	// Right after `x.` (or in a member typed after it) with the members
+	// retrieval resolved, the member is the next token.
+	afterDot := len(req.Members) > 0 && (partial == "." || len(toks) > 0 && toks[len(toks)-1] == ".")
+	if afterDot && partial == "." {
+		toks, partial = append(toks, partial), ""
+	}
 	suffix := req.Suffix[:min(len(req.Suffix), maxCacheSuffix)]
 	sufToks, _, _ := lex(suffix, language, false)
 
@@ -66,6 +72,9 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	s := m.newSearch(language, toks, sufToks)
 	defer s.cache.release()
 	s.partial, s.needSpace = partial, trailingSpace
+	if afterDot {
+		s.setMembers(req.Members)
+	}
 	s.setIndent(prefix)
 	maxTok := req.MaxTokens
 	if maxTok <= 0 {
@@ -143,6 +152,22 @@ type search struct {
 	// indentation of the cursor line, for rendering further lines.
 	baseLevel int
 	unit      string
+	// members may follow the `.` before the cursor (model.Request.Members).
+	members map[uint32]bool
+}
+
+// setMembers makes names the only candidates for the token after the
+// cursor's `.`: retrieval resolved what stands before it, while the counts
+// only know what often follows a dot. The counts (the repository's and the
+// prompt's) rank them.
+func (s *search) setMembers(names []string) {
+	if len(names) == 0 {
+		return
+	}
+	s.members = make(map[uint32]bool, len(names))
+	for _, id := range s.ids(names) {
+		s.members[id] = true
+	}
 }
 
 const localBase = 1 << 31
@@ -309,9 +334,12 @@ func (s *search) line(ctx context.Context, hist []uint32, first bool, maxTok int
 		for _, h := range beam {
 			d := s.dist(h.hist)
 			var ids []uint32
-			if constrained && s.partial != "" {
+			switch {
+			case constrained && len(s.members) > 0:
+				ids = s.memberMatches(buf[:0])
+			case constrained && s.partial != "":
 				ids = s.partialMatches(d, buf[:0])
-			} else {
+			default:
 				ids = d.candidates(buf[:0])
 			}
 			var cands []scored
@@ -387,6 +415,18 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// memberMatches lists the members that extend the partly typed token, in
+// id order.
+func (s *search) memberMatches(buf []uint32) []uint32 {
+	for id := range s.members {
+		if strings.HasPrefix(s.str(id), s.partial) {
+			buf = append(buf, id)
+		}
+	}
+	slices.Sort(buf)
+	return buf
 }
 
 // partialMatches lists tokens that extend the partly typed token.

@@ -231,3 +231,28 @@ func TestRelearnEditedFile(t *testing.T) {
 		})
 	}
 }
+
+// After `x.` the members retrieval resolved are the candidates: the model
+// answers with one of them where its counts alone know nothing of x, and
+// the repository's counts rank them.
+func TestMembersAfterDot(t *testing.T) {
+	m := trained(t, Options{})
+	req := model.Request{Prefix: "package web\n\nfunc f() {\n\trec := httptest.NewRecorder()\n\tcode := rec.", Language: "go", SingleLine: true}
+	res, err := m.Complete(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := res.Text
+	req.Members = []string{"Body", "Code", "Error", "Flush"}
+	if res, err = m.Complete(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	// Error is the member the corpus uses (err.Error()).
+	if !strings.HasPrefix(res.Text, "Error") {
+		t.Errorf("after rec. with members: %q (without: %q), want Error first", res.Text, before)
+	}
+	req.Prefix += "Fl"
+	if res, err = m.Complete(context.Background(), req); err != nil || res.Text != "ush" && !strings.HasPrefix(res.Text, "ush") {
+		t.Errorf("after rec.Fl: %q, %v; want ush", res.Text, err)
+	}
+}
