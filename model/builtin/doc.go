@@ -26,6 +26,9 @@
 // counting: a pruned count is not restored). Complete runs concurrently
 // with Learn under a read lock.
 //
+// Right after `x.`, when retrieval resolved x's type (Request.Members),
+// the next token is one of its members, ranked by the same counts.
+//
 // Where it is good: repetitive code and boilerplate (error checks, imports,
 // struct literals, test tables), identifiers and calls already used in the
 // file or the repository, closing the line the way the code base does.
