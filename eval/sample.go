@@ -53,33 +53,13 @@ func Draw(files []retrieval.File, n int, seed uint64) ([]Sample, error) {
 	seen := map[[2]int]bool{}
 	var out []Sample
 	for tries := 0; len(out) < n && tries < n*50; tries++ {
-		fi := rng.IntN(len(files))
-		f := files[fi]
-		text, ok := texts[f.Abs]
+		fi, text, start, line, ok := pickLine(files, texts, rng)
 		if !ok {
-			b, err := os.ReadFile(f.Abs)
-			if err != nil || !utf8.Valid(b) {
-				texts[f.Abs] = ""
-				continue
-			}
-			text = string(b)
-			texts[f.Abs] = text
-		}
-		if text == "" {
 			continue
 		}
-		lines := strings.SplitAfter(text, "\n")
-		li := rng.IntN(len(lines))
-		start := 0
-		for _, l := range lines[:li] {
-			start += len(l)
-		}
-		line := strings.TrimRight(lines[li], "\r\n")
+		f := files[fi]
 		indent := len(line) - len(strings.TrimLeft(line, " \t"))
 		code := strings.TrimRight(line[indent:], " \t")
-		if code == "" || lang.Get(f.Language).IsCommentLine(code) {
-			continue
-		}
 		col := indent
 		lineStart := len(out)%2 == 0
 		if !lineStart {
@@ -139,6 +119,35 @@ func EditSimilarity(a, b string) float64 {
 	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
 }
 
+// pickLine picks a file and a line of it uniformly: the file's index, its
+// text (read once into texts), the line's start and the line without its
+// newline; ok is false for a file that does not read as UTF-8 text and for
+// a blank or comment line (the task is code).
+func pickLine(files []retrieval.File, texts map[string]string, rng *rand.Rand) (fi int, text string, start int, line string, ok bool) {
+	fi = rng.IntN(len(files))
+	f := files[fi]
+	text, seen := texts[f.Abs]
+	if !seen {
+		if b, err := os.ReadFile(f.Abs); err == nil && utf8.Valid(b) {
+			text = string(b)
+		}
+		texts[f.Abs] = text
+	}
+	if text == "" {
+		return fi, "", 0, "", false
+	}
+	lines := strings.SplitAfter(text, "\n")
+	li := rng.IntN(len(lines))
+	for _, l := range lines[:li] {
+		start += len(l)
+	}
+	line = strings.TrimRight(lines[li], "\r\n")
+	if code := strings.TrimSpace(line); code == "" || lang.Get(f.Language).IsCommentLine(code) {
+		return fi, "", 0, "", false
+	}
+	return fi, text, start, line, true
+}
+
 // memberAccess matches `x.member` (and `x().member`): the cursor goes
 // after the dot.
 var memberAccess = regexp.MustCompile(`[A-Za-z_$][\w$]*(?:\(\))?\.[A-Za-z_$]`)
@@ -152,29 +161,11 @@ func DrawMembers(files []retrieval.File, n int, seed uint64) []Sample {
 	seen := map[[2]int]bool{}
 	var out []Sample
 	for tries := 0; len(out) < n && tries < n*50; tries++ {
-		fi := rng.IntN(len(files))
-		f := files[fi]
-		text, ok := texts[f.Abs]
+		fi, text, start, line, ok := pickLine(files, texts, rng)
 		if !ok {
-			if b, err := os.ReadFile(f.Abs); err == nil && utf8.Valid(b) {
-				text = string(b)
-			}
-			texts[f.Abs] = text
-		}
-		if text == "" {
 			continue
 		}
-		lines := strings.SplitAfter(text, "\n")
-		li := rng.IntN(len(lines))
-		start := 0
-		for _, l := range lines[:li] {
-			start += len(l)
-		}
-		line := strings.TrimRight(lines[li], "\r\n")
-		code := strings.TrimSpace(line)
-		if code == "" || lang.Get(f.Language).IsCommentLine(code) {
-			continue
-		}
+		f := files[fi]
 		ms := memberAccess.FindAllStringIndex(line, -1)
 		if len(ms) == 0 {
 			continue
