@@ -9,7 +9,9 @@ import (
 
 // restartOnly are the settings read once, when the server starts: they
 // open the repository index, the telemetry store and the uploader, or name
-// the predictor's file. Every other setting applies on the next request.
+// the predictor's file. Every other setting applies on the next request
+// (secrets.paths and secrets.patterns at once for the current file and the
+// prompt; the index applies them when it reopens).
 // retrieval.enabled and telemetry.enabled apply at once when turned off;
 // turning on what was off at start needs a restart (pipeline.SetSettings
 // tells).

@@ -1,7 +1,9 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -60,5 +62,47 @@ func TestREADMEMarksRestartOnly(t *testing.T) {
 		if !slices.Contains(Names(), name) {
 			t.Errorf("restart-only %q is not a setting", name)
 		}
+	}
+}
+
+// The VS Code extension declares each server setting it offers with a
+// default for its settings page; those defaults must be the server's (the
+// extension sends only what the user set, so the server's apply).
+func TestVSCodeDefaults(t *testing.T) {
+	b, err := os.ReadFile("../editors/vscode/package.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct {
+		Contributes struct {
+			Configuration struct {
+				Properties map[string]struct {
+					Default any `json:"default"`
+				} `json:"properties"`
+			} `json:"configuration"`
+		} `json:"contributes"`
+	}
+	if err := json.Unmarshal(b, &pkg); err != nil {
+		t.Fatal(err)
+	}
+	defaults := leaves(Defaults())
+	n := 0
+	for key, p := range pkg.Contributes.Configuration.Properties {
+		name := strings.TrimPrefix(key, "ghostline.")
+		if !strings.Contains(name, ".") {
+			continue // an editor setting (ghostline.path)
+		}
+		want, ok := defaults[name]
+		if !ok {
+			t.Errorf("%s: not a server setting", key)
+			continue
+		}
+		n++
+		if !reflect.DeepEqual(p.Default, want) {
+			t.Errorf("%s: package.json default %#v, the server's %#v", key, p.Default, want)
+		}
+	}
+	if n == 0 {
+		t.Error("no server settings in package.json")
 	}
 }

@@ -201,11 +201,13 @@ func (s *Server) didReject(req *jsonrpc2.Request) error {
 
 func (s *Server) explain() Explanation {
 	e := s.sessionNow().Explain()
-	return Explanation{
+	ex := Explanation{
 		ID: e.ID, Outcome: string(e.Outcome), Stage: string(e.Stage),
 		Probability: e.Decision.Prob, Threshold: e.Decision.Threshold, Features: e.Decision.Features,
 		Reason: e.Decision.Reason, Time: e.Time,
 	}
+	ex.Lines = ex.lines(5)
+	return ex
 }
 
 func (s *Server) status() Status {
@@ -223,6 +225,7 @@ func (s *Server) status() Status {
 	prog := s.progress
 	s.mu.Unlock()
 	st.Indexing = prog.snapshot()
+	st.Summary, st.Lines = st.summary(), st.lines()
 	return st
 }
 

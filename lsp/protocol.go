@@ -84,6 +84,8 @@ type Explanation struct {
 	Features    map[string]float64 `json:"features"`
 	Reason      string             `json:"reason,omitempty"`
 	Time        time.Time          `json:"time"`
+	// Lines is the explanation ready to show, one line each.
+	Lines []string `json:"lines"`
 }
 
 // Status is ghostline/status's result, for status bars.
@@ -96,6 +98,11 @@ type Status struct {
 	Hidden        int       `json:"hidden"`        // hidden or skipped by the predictor
 	Error         string    `json:"error,omitempty"`
 	Indexing      *Indexing `json:"indexing,omitempty"`
+	// Summary is a short status-bar text (the model, indexing progress,
+	// the last latency, suggestions hidden); Lines the full status ready
+	// to show, one fact a line.
+	Summary string   `json:"summary"`
+	Lines   []string `json:"lines"`
 }
 
 // Indexing is the engine's latest progress report.

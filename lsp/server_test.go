@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -623,11 +624,12 @@ func TestExplainAndStatus(t *testing.T) {
 	if err := h.Call(h.ctx, lsp.MethodExplain, nil, &ex); err != nil {
 		t.Fatal(err)
 	}
-	if ex.ID != list.Items[0].Command.Arguments[0] || ex.Outcome != "shown" {
+	if ex.ID != list.Items[0].Command.Arguments[0] || ex.Outcome != "shown" || len(ex.Lines) == 0 || ex.Lines[0] != "Last decision: shown at gate2" {
 		t.Errorf("explain = %+v", ex)
 	}
 	st, err := h.Status(h.ctx)
-	if err != nil || st.Shown != 1 || st.Model != "fake" || !st.Enabled || st.Error != "" {
+	if err != nil || st.Shown != 1 || st.Model != "fake" || !st.Enabled || st.Error != "" ||
+		!strings.HasPrefix(st.Summary, "fake") || !slices.Contains(st.Lines, "shown 1, hidden by the predictor 0") {
 		t.Errorf("status = %+v %v", st, err)
 	}
 }

@@ -48,7 +48,7 @@ local function setup(opts)
   package.loaded['ghostline'] = nil
   package.loaded['ghostline.util'] = nil
   gl = require('ghostline')
-  gl.setup(vim.tbl_deep_extend('force', { cmd = { BIN, 'serve' }, settings = SETTINGS, debounce_ms = 20 }, opts or {}))
+  gl.setup(vim.tbl_deep_extend('force', { cmd = { BIN, 'serve' }, settings = SETTINGS }, opts or {}))
 end
 
 local function line(row)
@@ -175,7 +175,7 @@ step(':Ghostline status and explain answer from the server', function()
   end, function()
     out('STATUS ' .. status[1])
     out('EXPLAIN ' .. table.concat(explain[1], ' / '))
-    check(status[1]:match('model built%-in') and status[1]:match('shown [1-9]'), 'status line', status[1])
+    check(status[1]:match('model: built%-in') and status[1]:match('shown [1-9]'), 'status line', status[1])
     check(type(explain[2]) == 'table' and (explain[2].outcome or '') ~= '', 'explain has an outcome', vim.inspect(explain[2]))
   end
 end)

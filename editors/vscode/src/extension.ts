@@ -20,12 +20,13 @@ import {
   ServerStatus,
   SettingSchema,
   SuggestionId,
-  explainLines,
   resolveServer,
   serverOptions,
+  settingValue,
   statusText,
   statusTooltip,
   suggestionId,
+  userValue,
 } from './logic';
 
 const ACCEPT = 'ghostline.accept';
@@ -51,6 +52,7 @@ class Ghostline implements vscode.Disposable {
   private restartTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private lastStatus: ServerStatus | undefined;
+  private setAtStart = new Set<string>(); // settings the user had set when the server started
   private shown: Shown | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
@@ -70,14 +72,22 @@ class Ghostline implements vscode.Disposable {
     return this.config().get<boolean>('completion.enabled', true);
   }
 
-  /** options is what the server gets as initializationOptions and settings. */
-  private options(): Record<string, Record<string, unknown>> {
+  /**
+   * options is what the server gets as initializationOptions (start true)
+   * and settings: only what the user set, so the server's defaults apply.
+   */
+  private options(start = false): Record<string, Record<string, unknown>> {
     const schema = (this.context.extension.packageJSON.contributes?.configuration?.properties ?? {}) as Record<
       string,
       SettingSchema
     >;
     const cfg = this.config();
-    return serverOptions(schema, (k) => cfg.get(k));
+    if (start) {
+      this.setAtStart = new Set(Object.keys(schema).filter((k) => userValue(cfg.inspect(k.replace(/^ghostline\./, ''))) !== undefined));
+    }
+    return serverOptions(schema, (k) =>
+      settingValue(cfg.inspect(k), this.setAtStart.has('ghostline.' + k), schema['ghostline.' + k]?.default),
+    );
   }
 
   async start(): Promise<void> {
@@ -103,7 +113,7 @@ class Ghostline implements vscode.Disposable {
       // Files only: the server locates the repository from the document's path.
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.log,
-      initializationOptions: this.options(),
+      initializationOptions: this.options(true),
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue, handled: true }),
         closed: () => {
@@ -307,7 +317,7 @@ class Ghostline implements vscode.Disposable {
       return;
     }
     const e = await this.client.sendRequest<Explanation>('ghostline/explain');
-    const lines = explainLines(e);
+    const lines = e?.lines ?? [];
     for (const l of lines) {
       this.log.info(`explain: ${l}`);
     }

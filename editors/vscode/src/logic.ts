@@ -141,15 +141,13 @@ export function serverOptions(
 export interface ServerStatus {
   ready?: boolean;
   enabled?: boolean;
-  model?: string;
-  lastLatencyMs?: number;
-  hidden?: number;
-  shown?: number;
   error?: string;
-  indexing?: { title?: string; done?: number; total?: number } | null;
+  /** summary is the server's short status-bar text; lines its full status, one fact a line. */
+  summary?: string;
+  lines?: string[];
 }
 
-/** statusText renders the status bar item. */
+/** statusText renders the status bar item: an icon for the state, then the server's summary. */
 export function statusText(enabled: boolean, s: ServerStatus | undefined, state: 'starting' | 'running' | 'failed'): string {
   if (state === 'failed') {
     return '$(error) ghostline';
@@ -163,103 +161,49 @@ export function statusText(enabled: boolean, s: ServerStatus | undefined, state:
   if (s.error) {
     return '$(warning) ghostline';
   }
-  const parts = ['$(sparkle) ' + modelLabel(s.model)];
-  const idx = indexingText(s.indexing);
-  if (idx !== '') {
-    parts.push('$(database) ' + idx);
-  }
-  if (typeof s.lastLatencyMs === 'number') {
-    parts.push(`${Math.round(s.lastLatencyMs)} ms`);
-  }
-  if (typeof s.hidden === 'number' && s.hidden > 0) {
-    parts.push(`$(eye-closed) ${s.hidden}`);
-  }
-  return parts.join('  ');
+  return '$(sparkle) ' + (s.summary || 'ghostline');
 }
 
-/** modelLabel is the model's name, or "built-in" for the offline model. */
-export function modelLabel(model: string | undefined): string {
-  const m = model ?? '';
-  if (m === '' || /^built-?in\b/i.test(m)) {
-    return 'built-in';
-  }
-  return m;
-}
-
-/** indexingText is the indexing progress while it runs, else empty. */
-function indexingText(ix: ServerStatus['indexing']): string {
-  if (!ix || typeof ix.done !== 'number' || typeof ix.total !== 'number' || ix.total <= 0 || ix.done >= ix.total) {
-    return '';
-  }
-  return `${Math.floor((100 * ix.done) / ix.total)}%`;
-}
-
-/** statusTooltip is the status bar item's hover text. */
+/** statusTooltip is the status bar item's hover text: this extension's state, then the server's status. */
 export function statusTooltip(enabled: boolean, s: ServerStatus | undefined, binary: string): string {
   const lines = [`ghostline ${enabled ? 'on' : 'off'} (click to toggle)`];
   if (binary !== '') {
     lines.push(`server: ${binary}`);
   }
-  if (s) {
-    lines.push(`model: ${modelLabel(s.model)}`);
-    if (s.indexing && typeof s.indexing.total === 'number' && s.indexing.total > 0) {
-      lines.push(`${s.indexing.title || 'indexing'}: ${s.indexing.done ?? 0}/${s.indexing.total}`);
-    }
-    if (typeof s.lastLatencyMs === 'number') {
-      lines.push(`last suggestion: ${Math.round(s.lastLatencyMs)} ms`);
-    }
-    lines.push(`shown ${s.shown ?? 0}, hidden by the predictor ${s.hidden ?? 0}`);
-    if (s.error) {
-      lines.push(`error: ${s.error}`);
-    }
-  }
+  lines.push(...(s?.lines ?? []));
   return lines.join('\n');
 }
 
-/** What the server answers to ghostline/explain; every field optional. */
+/** What the server answers to ghostline/explain: the explanation ready to show. */
 export interface Explanation {
-  id?: string;
-  outcome?: string;
-  stage?: string;
-  probability?: number;
-  threshold?: number;
-  features?: Record<string, number> | null;
-  reason?: string;
-  time?: string;
+  lines?: string[];
+}
+
+/** The parts of WorkspaceConfiguration.inspect's answer that the user sets. */
+export interface Inspected {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
 }
 
 /**
- * explainLines renders a ghostline/explain answer: the outcome, the
- * predictor's probability against its threshold, and the features with the
- * largest magnitude.
+ * userValue is what the user set for a setting (folder over workspace over
+ * user settings), or undefined: package.json's defaults are never sent, so a
+ * default changed in the server applies.
  */
-export function explainLines(e: Explanation | null | undefined, top = 5): string[] {
-  if (!e || !e.outcome) {
-    return ['No decision yet: type somewhere and ask again.'];
-  }
-  const lines: string[] = [];
-  const what = [e.outcome, e.stage ? `at ${e.stage}` : ''].filter(Boolean).join(' ');
-  lines.push(`Last decision: ${what || 'unknown'}`);
-  if (typeof e.probability === 'number') {
-    const cmp = typeof e.threshold === 'number' ? ` (threshold ${e.threshold.toFixed(3)})` : '';
-    lines.push(`P(accept) = ${e.probability.toFixed(3)}${cmp}`);
-  }
-  if (e.reason) {
-    lines.push(`Reason: ${e.reason}`);
-  }
-  const feats = Object.entries(e.features ?? {});
-  feats.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]) || a[0].localeCompare(b[0]));
-  if (feats.length > 0) {
-    lines.push('Strongest features:');
-    for (const [name, v] of feats.slice(0, top)) {
-      lines.push(`  ${name} = ${fmt(v)}`);
-    }
-  }
-  return lines;
+export function userValue(i: Inspected | undefined): unknown {
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
 }
 
-function fmt(v: number): string {
-  return Number.isInteger(v) ? String(v) : v.toFixed(3);
+/**
+ * settingValue is what to send the server for one setting: what the user
+ * set; else, for a setting the user had set when the server started (the
+ * server layers later changes over its initializationOptions), the default,
+ * so removing it takes effect; else nothing.
+ */
+export function settingValue(i: Inspected | undefined, setAtStart: boolean, def: unknown): unknown {
+  const v = userValue(i);
+  return v === undefined && setAtStart ? def : v;
 }
 
 /**

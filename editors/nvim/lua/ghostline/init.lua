@@ -18,9 +18,6 @@ local defaults = {
   -- The server command; cmd[1] may be a path. Default: `ghostline serve` from PATH.
   cmd = { 'ghostline', 'serve' },
   enabled = true,
-  -- Client-side pause before asking; the server adds its own adaptive one
-  -- (completion.debounceMs .. completion.debounceMaxMs).
-  debounce_ms = 20,
   -- Server settings, sent as initializationOptions: { model = { provider = 'builtin' } }.
   settings = {},
   -- Insert-mode keys; false disables one. Each falls back to the key's own
@@ -49,7 +46,6 @@ local clients = {}
 local failed_msg -- the binary is missing: reported once, nothing retried
 local sug -- the suggestion on screen
 local pending -- { client, id } of the request in flight
-local timer
 
 local function log(level, msg)
   vim.notify('ghostline: ' .. msg, level)
@@ -370,47 +366,22 @@ function M.request(invoked)
   end
 end
 
-local function schedule()
-  if not timer then
-    timer = uv.new_timer()
-  end
-  timer:stop()
-  timer:start(M.config.debounce_ms, 0, vim.schedule_wrap(function()
-    if api.nvim_get_mode().mode:match('^i') then
-      M.request(false)
-    end
-  end))
-end
-
--- on_edit runs on every insert-mode change or cursor move: typing that
--- matches the suggestion consumes it; anything else replaces it with a
--- new request (the server counts the superseded one as rejected).
+-- on_edit runs on every insert-mode change or cursor move and asks again:
+-- the server answers typing that matches the suggestion from its cache at
+-- once, waits for a pause in typing itself, and counts a superseded
+-- suggestion as rejected.
 local function on_edit()
   local buf = api.nvim_get_current_buf()
   if not M.config.enabled or not M.client(buf) then
     return
   end
   local row, col = cursor()
-  local tick = api.nvim_buf_get_changedtick(buf)
   local s = sug
-  if s and s.buf == buf then
-    if s.row == row and s.col == col and s.tick == tick then
-      return -- nothing moved (the cursor event after our own change)
-    end
-    local line = line_at(buf, row)
-    if s.row == row and col > s.col and line:sub(1, s.col) == s.line:sub(1, s.col)
-      and line:sub(col + 1) == s.line:sub(s.col + 1) then
-      local rest = util.after_typing(s.text, line:sub(s.col + 1, col))
-      if rest then
-        s.consumed = s.consumed + (col - s.col)
-        s.text, s.col, s.line, s.tick = rest, col, line, tick
-        render()
-        return
-      end
-    end
+  if s and s.buf == buf and s.row == row and s.col == col and s.tick == api.nvim_buf_get_changedtick(buf) then
+    return -- nothing moved (the cursor event after our own change)
   end
   dismiss(false)
-  schedule()
+  M.request(false)
 end
 
 -- accept takes the whole suggestion ('all'), its next word or its next line.
@@ -541,7 +512,7 @@ function M.explain(cb)
   end
   with_client(function(client)
     call(client, 'request', 'ghostline/explain', vim.empty_dict(), function(err, res)
-      cb(err and { 'ghostline: ' .. (err.message or tostring(err)) } or util.explain_lines(res), res)
+      cb(err and { 'ghostline: ' .. (err.message or tostring(err)) } or (type(res) == 'table' and res.lines) or {}, res)
     end)
   end)
 end

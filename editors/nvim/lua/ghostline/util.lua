@@ -84,16 +84,6 @@ function M.ghost(item, line, row, col, enc)
   return text
 end
 
--- after_typing returns what is left of ghost text after the user typed
--- typed (the bytes inserted at the ghost's start), or nil when the typing
--- diverged from the suggestion or consumed it whole.
-function M.after_typing(ghost, typed)
-  if typed == '' or #typed >= #ghost or ghost:sub(1, #typed) ~= typed then
-    return nil
-  end
-  return ghost:sub(#typed + 1)
-end
-
 -- next_word is the start of text that "accept word" takes: an optional line
 -- break, the indentation or spaces after it, then one word (letters, digits,
 -- _ and any non-ASCII) or one run of punctuation.
@@ -141,69 +131,15 @@ function M.merge(...)
   return out
 end
 
--- explain_lines renders a ghostline/explain answer: the outcome, the
--- predictor's probability against its threshold and the largest features.
-function M.explain_lines(e, top)
-  top = top or 5
-  if type(e) ~= 'table' or (e.outcome or '') == '' then
-    return { 'No decision yet: type somewhere and ask again.' }
-  end
-  local what = e.outcome or 'unknown'
-  if (e.stage or '') ~= '' then
-    what = what .. ' at ' .. e.stage
-  end
-  local lines = { 'Last decision: ' .. what }
-  if type(e.probability) == 'number' then
-    local l = string.format('P(accept) = %.3f', e.probability)
-    if type(e.threshold) == 'number' then
-      l = l .. string.format(' (threshold %.3f)', e.threshold)
-    end
-    table.insert(lines, l)
-  end
-  if (e.reason or '') ~= '' then
-    table.insert(lines, 'Reason: ' .. e.reason)
-  end
-  local feats = {}
-  for name, v in pairs(type(e.features) == 'table' and e.features or {}) do
-    table.insert(feats, { name, v })
-  end
-  table.sort(feats, function(a, b)
-    if math.abs(a[2]) ~= math.abs(b[2]) then
-      return math.abs(a[2]) > math.abs(b[2])
-    end
-    return a[1] < b[1]
-  end)
-  if #feats > 0 then
-    table.insert(lines, 'Strongest features:')
-    for i = 1, math.min(top, #feats) do
-      local v = feats[i][2]
-      local s = v == math.floor(v) and string.format('%d', v) or string.format('%.3f', v)
-      table.insert(lines, '  ' .. feats[i][1] .. ' = ' .. s)
-    end
-  end
-  return lines
-end
-
--- status_line renders a ghostline/status answer in one line.
+-- status_line is a ghostline/status answer in one line: the server words
+-- the status (lines); the on/off switch is this plugin's.
 function M.status_line(s, enabled)
   if type(s) ~= 'table' then
     return 'ghostline: not running'
   end
-  local model = s.model or ''
-  if model == '' or model:match('^built%-?in') then
-    model = 'built-in'
-  end
-  local parts = { 'ghostline ' .. (enabled and 'on' or 'off'), 'model ' .. model }
-  local ix = s.indexing
-  if type(ix) == 'table' and type(ix.total) == 'number' and ix.total > 0 and (ix.done or 0) < ix.total then
-    table.insert(parts, string.format('%s %d/%d', ix.title or 'indexing', ix.done or 0, ix.total))
-  end
-  if type(s.lastLatencyMs) == 'number' and s.lastLatencyMs > 0 then
-    table.insert(parts, string.format('last %d ms', math.floor(s.lastLatencyMs + 0.5)))
-  end
-  table.insert(parts, string.format('shown %d, hidden %d', s.shown or 0, s.hidden or 0))
-  if (s.error or '') ~= '' then
-    table.insert(parts, 'error: ' .. s.error)
+  local parts = { 'ghostline ' .. (enabled and 'on' or 'off') }
+  for _, l in ipairs(type(s.lines) == 'table' and s.lines or {}) do
+    table.insert(parts, l)
   end
   return table.concat(parts, ' | ')
 end

@@ -5,12 +5,13 @@ import {
   Backoff,
   FileChecks,
   PartialAccepts,
-  explainLines,
-  modelLabel,
   resolveServer,
   serverOptions,
+  settingValue,
   statusText,
+  statusTooltip,
   suggestionId,
+  userValue,
 } from '../logic';
 
 /** fakeFiles: executables and plain (non-executable) files by path. */
@@ -93,49 +94,32 @@ test('serverOptions covers every server setting declared in package.json', () =>
   assert.equal(opts.completion.debounceMs, 60);
 });
 
-test('statusText', () => {
+test('statusText shows the server summary behind a state icon', () => {
   const cases: { name: string; enabled: boolean; s?: object; state: 'starting' | 'running' | 'failed'; want: string }[] = [
     { name: 'failed', enabled: true, state: 'failed', want: '$(error) ghostline' },
     { name: 'off', enabled: false, s: {}, state: 'running', want: '$(circle-slash) ghostline off' },
     { name: 'starting', enabled: true, state: 'starting', want: '$(sync~spin) ghostline' },
-    { name: 'built-in idle', enabled: true, s: { model: 'builtin', hidden: 0 }, state: 'running', want: '$(sparkle) built-in' },
-    {
-      name: 'everything',
-      enabled: true,
-      s: { model: 'qwen2.5-coder:1.5b-base', lastLatencyMs: 41.6, hidden: 3, indexing: { title: 'indexing', done: 50, total: 200 } },
-      state: 'running',
-      want: '$(sparkle) qwen2.5-coder:1.5b-base  $(database) 25%  42 ms  $(eye-closed) 3',
-    },
-    { name: 'indexing done', enabled: true, s: { model: 'm', indexing: { done: 9, total: 9 } }, state: 'running', want: '$(sparkle) m' },
-    { name: 'server error', enabled: true, s: { model: 'm', error: 'ollama down' }, state: 'running', want: '$(warning) ghostline' },
+    { name: 'running', enabled: true, s: { summary: 'qwen2.5-coder:1.5b-base · 42 ms · 3 hidden' }, state: 'running', want: '$(sparkle) qwen2.5-coder:1.5b-base · 42 ms · 3 hidden' },
+    { name: 'old server', enabled: true, s: {}, state: 'running', want: '$(sparkle) ghostline' },
+    { name: 'server error', enabled: true, s: { summary: 'm', error: 'ollama down' }, state: 'running', want: '$(warning) ghostline' },
   ];
   for (const c of cases) {
     assert.equal(statusText(c.enabled, c.s, c.state), c.want, c.name);
   }
-  assert.equal(modelLabel(''), 'built-in');
-  assert.equal(modelLabel('built-in (ngram)'), 'built-in');
+  assert.equal(
+    statusTooltip(true, { lines: ['model: built-in', 'shown 1, hidden by the predictor 0'] }, '/bin/ghostline'),
+    'ghostline on (click to toggle)\nserver: /bin/ghostline\nmodel: built-in\nshown 1, hidden by the predictor 0',
+  );
 });
 
-test('explainLines sorts features by magnitude', () => {
-  const lines = explainLines({
-    outcome: 'hidden',
-    stage: 'gate2',
-    probability: 0.12345,
-    threshold: 0.3,
-    features: { a: 0.1, b: -2, c: 1, d: 0, e: 0.5, f: 3 },
-  });
-  assert.deepEqual(lines, [
-    'Last decision: hidden at gate2',
-    'P(accept) = 0.123 (threshold 0.300)',
-    'Strongest features:',
-    '  f = 3',
-    '  b = -2',
-    '  c = 1',
-    '  e = 0.500',
-    '  a = 0.100',
-  ]);
-  assert.deepEqual(explainLines(null), ['No decision yet: type somewhere and ask again.']);
-  assert.deepEqual(explainLines({ outcome: '', features: {} }), ['No decision yet: type somewhere and ask again.']);
+test('only settings the user set are sent', () => {
+  assert.equal(userValue({ globalValue: 1, workspaceValue: 2 }), 2, 'workspace over user');
+  assert.equal(userValue({ globalValue: 1, workspaceValue: 2, workspaceFolderValue: 3 }), 3, 'folder over workspace');
+  assert.equal(userValue({}), undefined, 'a default is not sent');
+  assert.equal(userValue(undefined), undefined);
+  assert.equal(settingValue({}, false, 60), undefined, 'never set: the server default');
+  assert.equal(settingValue({}, true, 60), 60, 'set at start, then removed: back to the default');
+  assert.equal(settingValue({ globalValue: 5 }, true, 60), 5);
 });
 
 test('PartialAccepts accumulates per suggestion', () => {
