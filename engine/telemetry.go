@@ -57,13 +57,18 @@ func (e *Engine) openTelemetry(o *pipeline.Options, c config.Telemetry, rc confi
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
-		st, err := telemetry.Open(e.ctx, path, telemetry.StoreOptions{})
+		// Not cancelled by Close: a session that ends before the check is
+		// done still gets the events it queued written at close.
+		st, err := telemetry.Open(context.WithoutCancel(e.ctx), path, telemetry.StoreOptions{})
 		if err != nil {
 			lazy.fail(err)
 			e.telemetryUnavailable(err)
 			return
 		}
 		lazy.set(st)
+		if e.ctx.Err() != nil {
+			return // closing: nothing more to start
+		}
 		if n := st.Notice(); n != "" {
 			e.report.Message(n)
 		}

@@ -189,13 +189,6 @@ func TestLiveSettings(t *testing.T) {
 			}
 			return want(len(ol.Generates()) == n+1, "the model was asked %d times for a repeated request", len(ol.Generates())-n)
 		}},
-		{[]string{"secrets.paths"}, map[string]any{"secrets.paths": []string{"doc*.go"}}, nil, func(a answer) error {
-			return want(len(a.gen) == 0 && len(a.items) == 0, "%d requests, %d items in a file the rules now call secret", len(a.gen), len(a.items))
-		}},
-		{[]string{"secrets.patterns"}, map[string]any{"secrets.patterns": []string{"filler line of the [a-z]+ file"}}, nil, func(a answer) error {
-			p := one(a).Prompt
-			return want(!strings.Contains(p, "filler line of the current file") && strings.Contains(p, "[redacted]"), "prompt %.80q", p)
-		}},
 		{[]string{"retrieval.enabled"}, map[string]any{"retrieval.enabled": false}, nil, func(a answer) error {
 			return want(!strings.Contains(one(a).Prompt, "zanzibar way"), "helper.go still in the prompt")
 		}},
