@@ -217,6 +217,13 @@ func TestLiveSettings(t *testing.T) {
 		{[]string{"ranker.explore"}, map[string]any{"ranker.enabled": true, "ranker.precision": 0.5, "ranker.explore": 1}, nil, func(a answer) error {
 			return want(len(a.items) == 1 && len(a.gen) == 1, "explore 1: %d items, %d model requests; want the suggestion shown", len(a.items), len(a.gen))
 		}},
+		{[]string{"secrets.patterns"}, map[string]any{"secrets.patterns": []string{`Zanzibar\("a"\)`}}, nil, func(a answer) error {
+			p := one(a).Prompt
+			return want(!strings.Contains(p, `Zanzibar("a")`) && strings.Contains(p, "[redacted]"), "a user pattern is not redacted: %q", p[max(0, len(p)-80):])
+		}},
+		{[]string{"secrets.paths"}, map[string]any{"secrets.paths": []string{"doc*.go"}}, nil, func(a answer) error {
+			return want(len(a.gen) == 0 && len(a.items) == 0, "a file a user glob names: %d model requests, %d items", len(a.gen), len(a.items))
+		}},
 		// Checked in the telemetry written, below. The suggestions of the
 		// first and the last are superseded after 300 ms: rejected with the
 		// default unseenMs, unseen with a longer one.
