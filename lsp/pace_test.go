@@ -80,7 +80,7 @@ func TestPacerPredictsPauseAfterTokenEnd(t *testing.T) {
 		end := i%5 < 2 // 2 of 5 keystrokes end a token...
 		p.delay(cfg, end)
 		gap := time.Duration(60+i*37%91) * ms // 60..150 ms
-		if end && i%10 < 4 {                 // ...and 2 of those 5 are pauses
+		if end && i%10 < 4 {                  // ...and 2 of those 5 are pauses
 			gap = 650 * ms
 		}
 		at = at.Add(gap)
