@@ -510,6 +510,7 @@ func (x *Index) refresh(ctx context.Context) error {
 		w.remove(rel)
 	}
 	done := 0
+	busy := time.Now() // since the last yield
 	for p := range work {
 		done++
 		if p.src != nil {
@@ -529,6 +530,12 @@ func (x *Index) refresh(ctx context.Context) error {
 				return err
 			}
 			x.report(title, done, len(files))
+			if err := yieldCPU(ctx, time.Since(busy)); err != nil {
+				for range work {
+				}
+				return err
+			}
+			busy = time.Now()
 		}
 	}
 	// The last batch waits until it is on disk, so that a Close right after

@@ -15,6 +15,7 @@ import (
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/engine"
 	"github.com/ghostline/ghostline/lsp"
+	"github.com/ghostline/ghostline/retrieval"
 )
 
 func init() {
@@ -50,6 +51,8 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	// Indexing happens while the user types: it must not take every core.
+	retrieval.Background()
 	if *listen != "" {
 		return serveTCP(ctx, *listen)
 	}
