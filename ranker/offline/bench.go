@@ -66,39 +66,54 @@ func BenchCases(ctx context.Context, root, ext string, n int) ([]BenchCase, erro
 	return out, nil
 }
 
-// Latency summarises per-call durations.
+// Latency summarises per-call durations. CPU is the process's CPU time per
+// call (0 where the system does not say): unlike the wall-clock figures it
+// does not grow when other programs share the machine.
 type Latency struct {
-	N                   int
-	Mean, P50, P99, Max time.Duration
+	N                        int
+	Mean, P50, P99, Max, CPU time.Duration
 }
 
-func latency(ds []time.Duration) Latency {
+func latency(ds []time.Duration, cpu time.Duration) Latency {
 	slices.Sort(ds)
 	var sum time.Duration
 	for _, d := range ds {
 		sum += d
 	}
-	return Latency{N: len(ds), Mean: sum / time.Duration(len(ds)), P50: ds[len(ds)/2], P99: ds[len(ds)*99/100], Max: ds[len(ds)-1]}
+	n := time.Duration(len(ds))
+	return Latency{N: len(ds), Mean: sum / n, P50: ds[len(ds)/2], P99: ds[len(ds)*99/100], Max: ds[len(ds)-1], CPU: cpu / n}
 }
 
-// MeasureLatency times every gate call over rounds passes of the cases.
+// MeasureLatency times every gate call over rounds passes of the cases:
+// each pass runs gate 1 on every case, then gate 2.
 func MeasureLatency(g *ranker.Gate, cases []BenchCase, rounds int) (gate1, gate2 Latency) {
 	var d1, d2 []time.Duration
+	var cpu1, cpu2 time.Duration
 	for range max(rounds, 1) {
+		c0 := processCPU()
 		for _, c := range cases {
 			t0 := time.Now()
 			g.Before(c.Context)
-			t1 := time.Now()
-			g.After(c.Context, c.Suggestion)
-			t2 := time.Now()
-			d1, d2 = append(d1, t1.Sub(t0)), append(d2, t2.Sub(t1))
+			d1 = append(d1, time.Since(t0))
 		}
+		c1 := processCPU()
+		for _, c := range cases {
+			t0 := time.Now()
+			g.After(c.Context, c.Suggestion)
+			d2 = append(d2, time.Since(t0))
+		}
+		c2 := processCPU()
+		cpu1, cpu2 = cpu1+c1-c0, cpu2+c2-c1
 	}
-	return latency(d1), latency(d2)
+	return latency(d1, cpu1), latency(d2, cpu2)
 }
 
 // WriteLatency prints one line per gate.
 func WriteLatency(w io.Writer, name string, l Latency) {
 	us := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
-	fmt.Fprintf(w, "%-7s %7d calls  mean %6.1f µs  p50 %6.1f µs  p99 %6.1f µs  max %7.1f µs\n", name, l.N, us(l.Mean), us(l.P50), us(l.P99), us(l.Max))
+	cpu := "-"
+	if l.CPU > 0 {
+		cpu = fmt.Sprintf("%.1f µs", us(l.CPU))
+	}
+	fmt.Fprintf(w, "%-7s %7d calls  mean %6.1f µs (cpu %s)  p50 %6.1f µs  p99 %6.1f µs  max %7.1f µs\n", name, l.N, us(l.Mean), cpu, us(l.P50), us(l.P99), us(l.Max))
 }
