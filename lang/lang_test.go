@@ -1,6 +1,9 @@
 package lang
 
 import (
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -249,5 +252,19 @@ func TestIsCommentLine(t *testing.T) {
 		if got := Get(c.id).IsCommentLine(c.line); got != c.want {
 			t.Errorf("%s IsCommentLine(%q) = %v", c.id, c.line, got)
 		}
+	}
+}
+
+// BenchmarkScan lexes a large Go file from the standard library, as a
+// bracket counter over a whole prefix does.
+func BenchmarkScan(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"))
+	if err != nil {
+		b.Skip(err)
+	}
+	l := Get("go")
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		l.Scan(string(src), State{}, func(Span) {})
 	}
 }

@@ -88,8 +88,16 @@ func (l *Language) Scan(src string, st State, fn func(Span)) State {
 // len(src)+1 when a backslash at the end escapes the next piece's first
 // byte).
 func (st State) end(src string, i int) (int, bool) {
+	var first byte // of the closing delimiter: the only other byte that matters
+	if st.close != "" {
+		first = st.close[0]
+	}
 	for i < len(src) {
 		c := src[i]
+		if c != '\n' && c != '\\' && c != first {
+			i++
+			continue
+		}
 		switch {
 		case c == '\n' && !st.multi:
 			return i, true
