@@ -30,7 +30,7 @@ type RecorderOptions struct {
 }
 
 // Recorder takes events on the request path and writes them in batches
-// from its own goroutine. Record never blocks: when the queue is full the
+// from its own goroutine (accepts, partial accepts and rejects at once). Record never blocks: when the queue is full the
 // event is dropped and counted. A failed write is retried at the next
 // interval, so a database locked for a while loses nothing. The backlog is
 // written oldest first in batches of at most BatchSize, halved after each
@@ -94,7 +94,11 @@ func (r *Recorder) Record(e Event) {
 	if !r.closed {
 		select {
 		case r.ch <- e:
-			if len(r.ch) >= r.opt.BatchSize {
+			// The user's decisions are the events worth most (the
+			// predictor learns from them) and come a few a second: they
+			// are written at once, not with the next batch, so that a
+			// crash loses almost none of them.
+			if len(r.ch) >= r.opt.BatchSize || decision(e.Kind) {
 				select {
 				case r.kick <- struct{}{}:
 				default:
@@ -108,6 +112,11 @@ func (r *Recorder) Record(e Event) {
 	if r.warnedDrop.CompareAndSwap(false, true) {
 		slog.Warn("telemetry: event queue full or closed; dropping events (counted)", "queue", r.opt.QueueSize)
 	}
+}
+
+// decision reports whether k is the user's verdict on a suggestion.
+func decision(k Kind) bool {
+	return k == KindAccepted || k == KindPartial || k == KindRejected
 }
 
 // Dropped is the number of events dropped because the queue was full (or
