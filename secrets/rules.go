@@ -313,13 +313,29 @@ func highEntropy(text string) []span {
 			continue
 		}
 		if run >= 40 {
-			if s := text[i-run : i]; entropy(s) >= 4.5 {
+			if s := text[i-run : i]; entropy(s) >= 4.5 && !identifierLike(s) {
 				out = append(out, span{i - run, i, "high-entropy"})
 			}
 		}
 		run = 0
 	}
 	return out
+}
+
+// camelWord is a word of an identifier: "Reverse", "proxy".
+var camelWord = regexp.MustCompile(`[A-Z]?[a-z]{2,}`)
+
+// identifierLike tells a long identifier (TestReverseProxyInvalidUpstream100…)
+// from random base64: most of its letters form words.
+func identifierLike(s string) bool {
+	if strings.ContainsAny(s, "+/=") {
+		return false
+	}
+	n := 0
+	for _, w := range camelWord.FindAllString(s, -1) {
+		n += len(w)
+	}
+	return n*10 >= len(s)*7
 }
 
 func base64Char(c byte) bool {

@@ -65,6 +65,8 @@ func TestRedact(t *testing.T) {
 		{"if tok == token.EOF {", "if tok == token.EOF {"},
 		{"password: xxxxxxxx", "password: xxxxxxxx"},
 		{"func (t *Token) String() string", "func (t *Token) String() string"},
+		{"func TestReverseProxyInvalidUpstream100ContinueDoNotHang(t *testing.T) {", "func TestReverseProxyInvalidUpstream100ContinueDoNotHang(t *testing.T) {"},
+		{"k := \"MIIBCgKCAQEAxcl69ROJdxjN+MJZnbFrYxyQooADCsJ6VDkuMyNQIix\"", "k := \"[redacted]\""},
 		{"sum := sha256.Sum256(data) // 0123456789abcdef0123456789abcdef01234567", "sum := sha256.Sum256(data) // 0123456789abcdef0123456789abcdef01234567"},
 	} {
 		got, _ := Default().Redact(tc.in)
