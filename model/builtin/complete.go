@@ -156,10 +156,14 @@ type search struct {
 	members map[uint32]bool
 }
 
-// setMembers makes names the only candidates for the token after the
-// cursor's `.`: retrieval resolved what stands before it, while the counts
-// only know what often follows a dot. The counts (the repository's and the
-// prompt's) rank them.
+// memberBoost weighs a member of the receiver's type, right after its
+// `.`, against the other tokens the counts suggest there: retrieval
+// resolved what stands before the dot, the counts only know what often
+// follows one (and resolution may miss a member, or be wrong).
+const memberBoost = 8
+
+// setMembers makes names candidates, boosted, for the token after the
+// cursor's `.`; the counts (the repository's and the prompt's) rank them.
 func (s *search) setMembers(names []string) {
 	if len(names) == 0 {
 		return
@@ -334,13 +338,13 @@ func (s *search) line(ctx context.Context, hist []uint32, first bool, maxTok int
 		for _, h := range beam {
 			d := s.dist(h.hist)
 			var ids []uint32
-			switch {
-			case constrained && len(s.members) > 0:
-				ids = s.memberMatches(buf[:0])
-			case constrained && s.partial != "":
+			if constrained && s.partial != "" {
 				ids = s.partialMatches(d, buf[:0])
-			default:
+			} else {
 				ids = d.candidates(buf[:0])
+			}
+			if constrained && len(s.members) > 0 {
+				ids = s.memberMatches(ids)
 			}
 			var cands []scored
 			sum := 0.0
@@ -353,6 +357,9 @@ func (s *search) line(ctx context.Context, hist []uint32, first bool, maxTok int
 					continue
 				}
 				p := s.prob(d, id)
+				if constrained && s.members[id] {
+					p *= memberBoost
+				}
 				sum += p
 				cands = append(cands, scored{id, p})
 			}
@@ -417,16 +424,16 @@ func btoi(b bool) int {
 	return 0
 }
 
-// memberMatches lists the members that extend the partly typed token, in
-// id order.
-func (s *search) memberMatches(buf []uint32) []uint32 {
+// memberMatches adds to ids the members that extend the partly typed
+// token, without repeats, in id order.
+func (s *search) memberMatches(ids []uint32) []uint32 {
 	for id := range s.members {
 		if strings.HasPrefix(s.str(id), s.partial) {
-			buf = append(buf, id)
+			ids = append(ids, id)
 		}
 	}
-	slices.Sort(buf)
-	return buf
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // partialMatches lists tokens that extend the partly typed token.
