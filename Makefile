@@ -41,6 +41,7 @@ fuzz:
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200x ./lsp/ ./ranker/ ./retrieval/... ./model/builtin/
+	$(GO) test -run '^$$' -bench Redact -benchtime 3x ./secrets/   # secret rules: MB/s and redactions/MB of ordinary code
 	$(GO) test -run '^$$' -bench Record -benchtime 200000x ./telemetry/
 	$(GO) test -run '^$$' -bench Sustained -benchtime 1x ./telemetry/   # GHOSTLINE_BENCH_SECONDS=60 for the issue's figure
 
