@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ghostline/ghostline/config"
@@ -40,12 +41,17 @@ type Engine struct {
 	gate    *ranker.Gate
 	report  Reporter
 
-	index   *retrieval.Index // nil when it could not be opened
-	mfile   *modelFile       // the built-in model's snapshot; nil without an index
-	ctx     context.Context  // bounds background work
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
-	closers []func() error
+	index *retrieval.Index // nil when it could not be opened
+	// mfile is the built-in model's snapshot, set once the model follows
+	// the repository (only a provider that may answer from it needs that);
+	// nil without an index.
+	mfile    atomic.Pointer[modelFile]
+	indexDir string
+	learn    sync.Once
+	ctx      context.Context // bounds background work
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	closers  []func() error
 }
 
 // Open builds the engine for the repository at root and starts indexing it in
@@ -65,7 +71,7 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 	if err != nil {
 		r.Message("ignoring " + err.Error())
 	}
-	if err := e.openIndex(&o, s.Retrieval, rules); err != nil {
+	if err := e.openIndex(&o, s.Retrieval, s.Model.Provider, rules); err != nil {
 		// Completion still works from the current file alone.
 		slog.Warn("repository index unavailable; prompts use the current file only", "err", err)
 		r.Message(fmt.Sprintf("repository index unavailable (%v); suggestions use the current file only", err))
@@ -91,7 +97,7 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 // openIndex opens the repository index unless retrieval is off (then the
 // repository is not read at all; turning it on later needs a restart),
 // and makes it o's retriever.
-func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, rules *secrets.Rules) error {
+func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, provider string, rules *secrets.Rules) error {
 	if !c.Enabled {
 		return nil
 	}
@@ -101,15 +107,20 @@ func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, rules *secre
 	}
 	// The index feeds the built-in model every file it reads, so the
 	// repository is read once for both; with the model restored from its
-	// snapshot, only the files changed since.
-	mf := openModelFile(e.builtin, filepath.Join(dir, modelFileName))
+	// snapshot, only the files changed since. A model server chosen
+	// explicitly never falls back to the built-in model: then the model
+	// learns nothing (its tables are half the memory of a session) until a
+	// provider that uses it is chosen.
+	e.indexDir = dir
+	if usesBuiltin(provider) {
+		e.mfile.Store(openModelFile(e.builtin, filepath.Join(dir, modelFileName)))
+	}
 	idx, err := retrieval.Open(e.ctx, e.root, c, retrieval.Options{
-		Progress: e.report, OnFile: mf.learn, OnRemove: mf.forget, Known: mf.known, Watch: true, Secrets: rules,
+		Progress: e.report, OnFile: e.learnFile, OnRemove: e.forgetFile, Known: e.knownFile, Watch: true, Secrets: rules,
 	})
 	if err != nil {
 		return err
 	}
-	e.mfile = mf
 	e.index = idx
 	o.Retriever = idx
 	// The index re-reads an edited file and hands it to OnFile, so it
@@ -120,8 +131,10 @@ func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, rules *secre
 	go func() {
 		defer e.wg.Done()
 		if idx.Wait(e.ctx) == nil {
-			if err := mf.save(); err != nil {
-				slog.Warn("built-in model not saved; the next start relearns it", "err", err)
+			if mf := e.mfile.Load(); mf != nil {
+				if err := mf.save(); err != nil {
+					slog.Warn("built-in model not saved; the next start relearns it", "err", err)
+				}
 			}
 			// The first pass allocates far more than it keeps.
 			debug.FreeOSMemory()
@@ -137,6 +150,9 @@ func (e *Engine) useModel(c config.Model) error {
 		return err
 	}
 	e.backend.Set(b)
+	if usesBuiltin(c.Provider) && e.index != nil && e.mfile.Load() == nil {
+		e.startLearning()
+	}
 	return nil
 }
 
@@ -227,10 +243,11 @@ func (e *Engine) Explain() pipeline.Explanation { return e.pipe.Explain() }
 // ModelFile says whether the built-in model was restored from its snapshot
 // and how many files it had to (re)learn; ok is false without an index.
 func (e *Engine) ModelFile() (ModelFile, bool) {
-	if e.mfile == nil {
+	mf := e.mfile.Load()
+	if mf == nil {
 		return ModelFile{}, false
 	}
-	return e.mfile.stats(), true
+	return mf.stats(), true
 }
 
 // ModelName is the model in use, for status displays.
@@ -250,9 +267,9 @@ func (e *Engine) Close() error {
 	e.cancel()
 	e.wg.Wait()
 	var errs []error
-	if e.mfile != nil {
+	if mf := e.mfile.Load(); mf != nil {
 		// What the model learnt from edits since the first pass.
-		if err := e.mfile.save(); err != nil {
+		if err := mf.save(); err != nil {
 			slog.Warn("built-in model not saved; the next start relearns it", "err", err)
 		}
 	}
@@ -279,4 +296,54 @@ func (l learner) Update(path, text string) {
 
 func equalModel(a, b config.Model) bool {
 	return fmt.Sprint(a) == fmt.Sprint(b)
+}
+
+// usesBuiltin reports whether provider may answer from the built-in model.
+func usesBuiltin(provider string) bool {
+	return provider == "" || provider == "auto" || provider == "builtin"
+}
+
+// startLearning makes the built-in model follow the repository from now on
+// and feeds it every indexed file once the first pass is done (a provider
+// that uses it was chosen after the start).
+func (e *Engine) startLearning() {
+	e.learn.Do(func() {
+		mf := openModelFile(e.builtin, filepath.Join(e.indexDir, modelFileName))
+		e.mfile.Store(mf)
+		e.wg.Add(1)
+		go func() {
+			defer e.wg.Done()
+			if e.index.Wait(e.ctx) != nil {
+				return
+			}
+			if err := e.index.Feed(e.ctx, mf.known, mf.learn); err != nil {
+				slog.Warn("built-in model: learning the repository", "err", err)
+				return
+			}
+			if err := mf.save(); err != nil {
+				slog.Warn("built-in model not saved; the next start relearns it", "err", err)
+			}
+		}()
+	})
+}
+
+// learnFile, forgetFile and knownFile are the index's OnFile, OnRemove and
+// Known: they reach the built-in model while it follows the repository.
+func (e *Engine) learnFile(path string, src []byte) {
+	if mf := e.mfile.Load(); mf != nil {
+		mf.learn(path, src)
+	}
+}
+
+func (e *Engine) forgetFile(path string) {
+	if mf := e.mfile.Load(); mf != nil {
+		mf.forget(path)
+	}
+}
+
+// knownFile says an unchanged file need not be read for a model that does
+// not follow the repository.
+func (e *Engine) knownFile(path, hash string) bool {
+	mf := e.mfile.Load()
+	return mf == nil || mf.known(path, hash)
 }

@@ -234,3 +234,31 @@ func TestBrokenTelemetryNeverStopsCompletion(t *testing.T) {
 		})
 	}
 }
+
+// An explicit model server never falls back to the built-in model, so the
+// model learns nothing (its tables are half a session's memory); switching
+// to a provider that uses it makes it learn the repository, and complete
+// from it.
+func TestBuiltinLearnsOnlyWhenUsed(t *testing.T) {
+	root := repo(t)
+	e, _, ctx := openReady(t, root, settings(t, "ollama"))
+	if n := e.builtin.Stats().Files; n != 0 {
+		t.Fatalf("with model.provider ollama the built-in model learnt %d files", n)
+	}
+	if _, ok := e.ModelFile(); ok {
+		t.Error("a built-in model snapshot is kept for a provider that never uses it")
+	}
+	s := e.Settings()
+	s.Model.Provider = "builtin"
+	e.SetSettings(s)
+	for deadline := time.Now().Add(10 * time.Second); e.builtin.Stats().Files < 3; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after switching to builtin the model knows %d files, want 3", e.builtin.Stats().Files)
+		}
+	}
+	text := "package shop\n\nfunc orderTotal(c int) int {\n\treturn apply"
+	res := e.Complete(ctx, pipeline.Request{Path: filepath.Join(root, "order.go"), Language: "go", Text: text, Offset: len(text), Invoked: true})
+	if res.Outcome != pipeline.OutcomeShown || !strings.HasPrefix(res.Suggestion, "Discount(") {
+		t.Errorf("got %q (%s, %v), want the repository's applyDiscount call", res.Suggestion, res.Outcome, res.Err)
+	}
+}

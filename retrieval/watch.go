@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -301,4 +302,35 @@ func (x *Index) scanDir(ctx context.Context, dir string) {
 		}
 		return nil
 	})
+}
+
+// Feed hands fn the content of every file the index holds, read from disk
+// and filtered as the indexing pass does (secrets redacted), but for those
+// known already has by content hash: a consumer that starts following the
+// repository after the first pass catches up.
+func (x *Index) Feed(ctx context.Context, known func(path, hash string) bool, fn func(path string, src []byte)) error {
+	x.mu.Lock()
+	paths := make([]string, 0, len(x.files))
+	for p := range x.files {
+		paths = append(paths, p)
+	}
+	x.mu.Unlock()
+	slices.Sort(paths)
+	for _, rel := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		src, err := os.ReadFile(filepath.Join(x.root, filepath.FromSlash(rel)))
+		if err != nil {
+			continue // gone since: the watcher removes it
+		}
+		if src = x.redact(rel, src); src == nil || len(src) > MaxFileSize {
+			continue
+		}
+		if known != nil && known(rel, ContentHash(src)) {
+			continue
+		}
+		fn(rel, src)
+	}
+	return nil
 }
