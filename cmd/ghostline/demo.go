@@ -33,12 +33,9 @@ func runDemo(ctx context.Context, args []string, w io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: at most one DIR", errUsage)
-	}
-	dir := "."
-	if fs.NArg() == 1 {
-		dir = fs.Arg(0)
+	dir, err := dirArg(fs)
+	if err != nil {
+		return err
 	}
 	root, err := filepath.Abs(dir)
 	if err != nil {

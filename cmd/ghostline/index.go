@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -24,12 +25,9 @@ func runIndex(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 1 {
-		return fmt.Errorf("%w: at most one DIR", errUsage)
-	}
-	dir := "."
-	if fs.NArg() == 1 {
-		dir = fs.Arg(0)
+	dir, err := dirArg(fs)
+	if err != nil {
+		return err
 	}
 	s, closeLog, err := sf.apply("")
 	if err != nil {
@@ -60,6 +58,17 @@ func runIndex(ctx context.Context, args []string) error {
 	fmt.Printf("seconds   %.1f\n", time.Since(t0).Seconds())
 	fmt.Printf("index     %s (%.1f MB)\n", idxDir, float64(st.IndexBytes)/1e6)
 	return nil
+}
+
+// dirArg is a command's optional DIR argument (default: the current directory).
+func dirArg(fs *flag.FlagSet) (string, error) {
+	switch fs.NArg() {
+	case 0:
+		return ".", nil
+	case 1:
+		return fs.Arg(0), nil
+	}
+	return "", fmt.Errorf("%w: at most one DIR", errUsage)
 }
 
 // progressBar draws a bar on stderr when it is a terminal, and prints the

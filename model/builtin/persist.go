@@ -41,6 +41,14 @@ func (m *Model) Save(w io.Writer, tags map[string]string) error {
 		b = b[:0]
 		return err
 	}
+	// flushFull writes the buffer out once it is large: a table may hold
+	// millions of entries.
+	flushFull := func() error {
+		if len(b) > 1<<16 {
+			return flush()
+		}
+		return nil
+	}
 	b = append(b, snapshotMagic...)
 	u(snapshotVersion)
 	u(uint64(m.opt.Order))
@@ -74,10 +82,8 @@ func (m *Model) Save(w io.Writer, tags map[string]string) error {
 			b = binary.LittleEndian.AppendUint32(b, x.e.ids[i])
 			b = binary.LittleEndian.AppendUint32(b, x.e.cnt[i])
 		}
-		if len(b) > 1<<16 {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := flushFull(); err != nil {
+			return err
 		}
 	}
 	type kc struct {
@@ -91,10 +97,8 @@ func (m *Model) Save(w io.Writer, tags map[string]string) error {
 	for _, x := range ovf {
 		b = binary.LittleEndian.AppendUint64(b, x.k)
 		b = binary.LittleEndian.AppendUint32(b, x.c)
-		if len(b) > 1<<16 {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := flushFull(); err != nil {
+			return err
 		}
 	}
 	u(uint64(len(m.files)))
@@ -103,10 +107,8 @@ func (m *Model) Save(w io.Writer, tags map[string]string) error {
 		str(tags[path])
 		u(uint64(f.lang))
 		str(string(f.toks))
-		if len(b) > 1<<16 {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := flushFull(); err != nil {
+			return err
 		}
 	}
 	if err := flush(); err != nil {

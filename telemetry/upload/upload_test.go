@@ -227,15 +227,25 @@ func TestTextOnlyWhenBothAllow(t *testing.T) {
 // Batch mirrors the collector's request body.
 type Batch = collector.Batch
 
-func TestInvalidEventsSkippedAndAuthErrorsKept(t *testing.T) {
+// collectorServer is a real collector over a fresh SQLite file with a
+// member token for alice; both close with the test.
+func collectorServer(t *testing.T) (*collector.Store, *httptest.Server, string) {
 	st, err := collector.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	srv := httptest.NewServer(collector.NewServer(st, collector.Options{}))
-	defer srv.Close()
-	tok, _, _ := st.AddToken(context.Background(), "alice", "core", collector.RoleMember)
+	t.Cleanup(srv.Close)
+	tok, _, err := st.AddToken(context.Background(), "alice", "core", collector.RoleMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, srv, tok
+}
+
+func TestInvalidEventsSkippedAndAuthErrorsKept(t *testing.T) {
+	st, srv, tok := collectorServer(t)
 	src := &memSource{}
 	ctx := context.Background()
 	bad, _ := New(ctx, src, Options{URL: srv.URL, Token: tok + "x"})
@@ -266,14 +276,7 @@ func TestInvalidEventsSkippedAndAuthErrorsKept(t *testing.T) {
 // Only events recorded after the collector was set leave the machine; an
 // uploader started again later (a restart) keeps its place.
 func TestUploadsOnlyAfterOptIn(t *testing.T) {
-	st, err := collector.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	srv := httptest.NewServer(collector.NewServer(st, collector.Options{}))
-	defer srv.Close()
-	tok, _, _ := st.AddToken(context.Background(), "alice", "core", collector.RoleMember)
+	st, srv, tok := collectorServer(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
 	src := &memSource{}
