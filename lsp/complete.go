@@ -12,8 +12,8 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 
+	"github.com/ghostline/ghostline/internal/ctxtime"
 	"github.com/ghostline/ghostline/pipeline"
-
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -62,7 +62,7 @@ func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Sessio
 		return itemList(rest, sug.id, pos, d.Position(off+sug.replace, enc)), nil
 	}
 	if auto {
-		if err := sleep(ctx, wait); err != nil {
+		if err := ctxtime.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}

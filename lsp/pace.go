@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"context"
 	"slices"
 	"sync"
 	"time"
@@ -136,19 +135,4 @@ func median(ds []time.Duration) time.Duration {
 func endsToken(text string, off int) bool {
 	r, n := utf8.DecodeLastRuneInString(text[:off])
 	return n > 0 && !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '_'
-}
-
-// sleep waits d or until ctx ends, whichever is first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -52,17 +51,6 @@ func TestPacerIgnoresDocumentSwitches(t *testing.T) {
 	}
 	if len(p.gaps) != 0 {
 		t.Errorf("gaps across documents counted: %v", p.gaps)
-	}
-}
-
-func TestSleep(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := sleep(ctx, time.Hour); err == nil {
-		t.Error("sleep ignored a cancelled context")
-	}
-	if err := sleep(context.Background(), time.Millisecond); err != nil {
-		t.Error(err)
 	}
 }
 

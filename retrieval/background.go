@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/ghostline/ghostline/internal/ctxtime"
 )
 
 // background: this process indexes behind an editor (Background).
@@ -32,12 +34,5 @@ func yieldCPU(ctx context.Context, busy time.Duration) error {
 	if !background.Load() || runtime.GOMAXPROCS(0) > 2 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(busy / 2)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return ctxtime.Sleep(ctx, busy/2)
 }
