@@ -10,5 +10,7 @@ func TestCutSuffixRepeat(t *testing.T) {
 		{"differs only in blanks and ;", "ts", "  █\n  return run(args);", "return  run(args)", ""},
 		{"mid-line first line is not judged alone", "go", "\tx := █\n\ty()", "y()", "y()"},
 		{"unrelated", "go", "func f() {\n\t█\n\treturn x\n}", "x++", "x++"},
+		{"very similar", "ts", "  █\n  const snippets: CodeSnippet[] = [];", "const snippets: CodSnippet[] = [];", ""},
+		{"the next of a series", "python", "█\nresults.append(compute(3))", "results.append(compute(2))", "results.append(compute(2))"},
 	})
 }
