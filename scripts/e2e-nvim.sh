@@ -16,12 +16,23 @@ if [ -z "${GHOSTLINE_BIN:-}" ]; then
 	GHOSTLINE_BIN=$root/bin/ghostline
 fi
 
+go build -o bin/fakeollama ./lsp/lsptest/fakeollama
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_CACHE_HOME=$tmp/cache XDG_STATE_HOME=$tmp/state
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME"
 cp -r editors/testdata/repo "$tmp/repo"
 git -C "$tmp/repo" init -q
+
+# A model server that retypes the closer after the cursor, for the step
+# that checks an item's range (the editor's auto-closed ")"); built before
+# the XDG dirs move Go's build cache.
+"$root/bin/fakeollama" --reply '"hello")' >"$tmp/ollama.url" &
+ollama_pid=$!
+trap 'kill $ollama_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do [ -s "$tmp/ollama.url" ] && break; sleep 0.05; done
+export GHOSTLINE_E2E_OLLAMA=$(cat "$tmp/ollama.url")
 
 export GHOSTLINE_BIN GHOSTLINE_E2E_REPO=$tmp/repo
 export GHOSTLINE_E2E_SETTINGS=${GHOSTLINE_E2E_SETTINGS:-'{"model":{"provider":"builtin"}}'}

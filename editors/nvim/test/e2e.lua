@@ -440,6 +440,52 @@ step('missing binary: one clear message, no retry loop', function()
   end
 end)
 
+-- An item whose range replaces the ")" the editor auto-inserted: the model
+-- (a fake Ollama answering "\"hello\")") retypes it, and accepting must
+-- leave one ")", not two.
+local OLLAMA = os.getenv('GHOSTLINE_E2E_OLLAMA')
+local range_id
+if OLLAMA then
+  step('range: a server whose model retypes the closer', function()
+    setup({ settings = { model = { provider = 'ollama', endpoint = OLLAMA, timeoutMs = 5000 },
+      completion = { debounceMs = 0 }, ranker = { enabled = false } } })
+    open(REPO .. '/report.go')
+    return ready
+  end, 20000)
+
+  step('range: ghost text before the auto-closed paren', function()
+    fresh_line_after(1)
+    return function()
+      return api.nvim_get_mode().mode == 'i'
+    end, function()
+      input('x := fmt.Sprint()<Left>')
+    end
+  end)
+
+  step('range: the suggestion replaces the paren', function()
+    return function()
+      local text = gl.suggestion()
+      return ghost_shown() and text == '"hello")' and api.nvim_win_get_cursor(0)[2] == 16
+    end, function()
+      local mk = marks()[1]
+      check(mk[4].virt_text and mk[4].virt_text[1][1] ~= nil, 'range: extmark drawn', vim.inspect(mk))
+      range_id = tostring(select(2, gl.suggestion()))
+      input('<Tab>')
+    end
+  end, 15000)
+
+  step('range: one closing paren after accept', function()
+    return function()
+      return not gl.visible()
+    end, function()
+      check(cur_line() == 'x := fmt.Sprint("hello")', 'range: accepted line', vim.inspect(cur_line()))
+      check(api.nvim_win_get_cursor(0)[2] == #'x := fmt.Sprint("hello")', 'range: cursor after the text',
+        vim.inspect(api.nvim_win_get_cursor(0)))
+      out('ACCEPTED ' .. range_id)
+    end
+  end)
+end
+
 -- ------------------------------------------------------------------ runner
 
 local i, cond, after, deadline = 0, nil, nil, 0

@@ -41,6 +41,15 @@ local ok, err = pcall(function()
   eq(util.ghost({ insertText = 'abc' }, 'x', 0, 1, 'utf-16'), 'abc', 'ghost: no range')
   eq(util.ghost({ insertText = '' }, 'x', 0, 1, 'utf-16'), nil, 'ghost: empty text')
   eq(util.ghost({ insertText = { kind = 'snippet', value = 's' } }, '', 0, 0, 'utf-16'), 's', 'ghost: StringValue')
+  -- a range that ends after the cursor replaces the closers there
+  eq({ util.ghost(item('x)', 0, 6, 0, 7), 'print()', 0, 6, 'utf-16') }, { 'x)', ')' }, 'ghost: replaces an auto-closed paren')
+  eq({ util.ghost(item('"é");', 0, 6, 0, 9), 'print(é);', 0, 6, 'utf-16') }, { '"é");', 'é);' }, 'ghost: replaced text after a multi-byte char')
+  eq({ util.ghost(item('a', 0, 2, 0, 2), 'xy', 0, 2, 'utf-16') }, { 'a', '' }, 'ghost: empty range replaces nothing')
+  eq(util.ghost(item(')', 0, 6, 0, 7), 'print()', 0, 6, 'utf-16'), nil, 'ghost: retyping only the closers is nothing')
+  eq(util.ghost(item('x)', 0, 6, 0, 7), 'print()', 0, 7, 'utf-16'), nil, 'ghost: range ends before the cursor')
+  eq({ util.display('x)', ')') }, { 'x', false }, 'display: the buffer shows the closer')
+  eq({ util.display('"a");', ')') }, { '"a");', true }, 'display: drawn over the closer')
+  eq({ util.display('abc', '') }, { 'abc', false }, 'display: nothing replaced')
 
   -- accept word / line
   for _, c in ipairs({

@@ -242,8 +242,14 @@ local function render()
   api.nvim_buf_clear_namespace(s.buf, ns, 0, -1)
   local ts = string.rep(' ', vim.bo[s.buf].tabstop)
   local lines = vim.split((s.text:gsub('\t', ts)), '\n', { plain = true })
-  local opts = { virt_text = { { lines[1], M.config.hl_group } }, hl_mode = 'combine' }
-  if has_inline then
+  local first, over = util.display(lines[1], s.replaced)
+  local opts = { virt_text = { { first, M.config.hl_group } }, hl_mode = 'combine' }
+  if s.replaced ~= '' and (over or not has_inline) then
+    -- Drawn over the closers it replaces (without inline virtual text,
+    -- the whole line: the closers are part of it).
+    opts.virt_text = { { lines[1], M.config.hl_group } }
+    opts.virt_text_pos = 'overlay'
+  elseif has_inline then
     opts.virt_text_pos = 'inline'
   elseif s.col >= #s.line then
     opts.virt_text_pos = 'overlay' -- at the end of the line it reads as inline
@@ -310,7 +316,7 @@ local function on_result(err, result, req)
     return
   end
   local line = line_at(buf, row)
-  local text = util.ghost(item, line, row, col, req.enc)
+  local text, replaced = util.ghost(item, line, row, col, req.enc)
   if not text then
     return
   end
@@ -324,6 +330,7 @@ local function on_result(err, result, req)
     line = line,
     tick = req.tick,
     text = text,
+    replaced = replaced, -- the text after the cursor that accepting replaces
     full = item.insertText,
     consumed = typed,
     id = args[1],
@@ -403,8 +410,15 @@ function M.accept(what)
   elseif what == 'line' then
     part = util.next_line(s.text)
   end
+  if s.text:sub(#part + 1) == s.replaced then
+    part = s.text -- all that is left is what the buffer has
+  end
   local lines = vim.split(part, '\n', { plain = true })
-  api.nvim_buf_set_text(s.buf, row, col, row, col, lines)
+  local stop = col
+  if #part >= #s.text and line_at(s.buf, row):sub(col + 1, col + #s.replaced) == s.replaced then
+    stop = col + #s.replaced -- the item's range: the closers it replaces
+  end
+  api.nvim_buf_set_text(s.buf, row, col, row, stop, lines)
   local nrow = row + #lines - 1
   local ncol = #lines == 1 and col + #part or #lines[#lines]
   api.nvim_win_set_cursor(0, { nrow + 1, ncol })

@@ -52,9 +52,12 @@ function M.length(text, enc)
 end
 
 -- ghost returns the text to show after the cursor for a completion item,
--- or nil when the item does not fit the cursor. line is the cursor's line,
--- col the cursor's byte column (0-based), row its 0-based line. An item whose
--- range starts before the cursor must start with the text between the two.
+-- and the text after the cursor that accepting it replaces (the closers an
+-- editor auto-inserted, "" for none), or nil when the item does not fit the
+-- cursor. line is the cursor's line, col the cursor's byte column
+-- (0-based), row its 0-based line. An item whose range starts before the
+-- cursor must start with the text between the two; one whose range ends
+-- after the cursor replaces the text up to there.
 function M.ghost(item, line, row, col, enc)
   local text = item.insertText
   if type(text) == 'table' then -- StringValue (snippet): shown as its text
@@ -63,13 +66,15 @@ function M.ghost(item, line, row, col, enc)
   if type(text) ~= 'string' or text == '' then
     return nil
   end
+  local replaced = ''
   local r = item.range
   if r then
     if r.start.line ~= row or r['end'].line ~= row then
       return nil
     end
     local start = M.bytecol(line, r.start.character, enc)
-    if start > col then
+    local stop = M.bytecol(line, r['end'].character, enc)
+    if start > col or stop < col then
       return nil
     end
     local typed = line:sub(start + 1, col)
@@ -77,11 +82,26 @@ function M.ghost(item, line, row, col, enc)
       return nil
     end
     text = text:sub(#typed + 1)
+    replaced = line:sub(col + 1, stop)
   end
-  if text == '' then
+  if text == '' or text == replaced then
     return nil
   end
-  return text
+  return text, replaced
+end
+
+-- display is what to draw of the first line of ghost text that replaces
+-- replaced (the text after the cursor): the part before replaced when the
+-- line ends with it (the buffer shows replaced already), else the whole
+-- line drawn over the buffer's text (overlay true).
+function M.display(first, replaced)
+  if replaced == '' then
+    return first, false
+  end
+  if #first >= #replaced and first:sub(-#replaced) == replaced then
+    return first:sub(1, #first - #replaced), false
+  end
+  return first, true
 end
 
 -- next_word is the start of text that "accept word" takes: an optional line
