@@ -449,7 +449,7 @@ if OLLAMA then
   step('range: a server whose model retypes the closer', function()
     setup({ settings = { model = { provider = 'ollama', endpoint = OLLAMA, timeoutMs = 5000 },
       completion = { debounceMs = 0 }, ranker = { enabled = false } } })
-    open(REPO .. '/report.go')
+    vim.cmd('edit! ' .. vim.fn.fnameescape(REPO .. '/report.go')) -- the buffer before has edits
     return ready
   end, 20000)
 
