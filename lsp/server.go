@@ -86,6 +86,7 @@ type Server struct {
 	ctx    context.Context // cancelled at shutdown and disconnect
 	cancel context.CancelFunc
 
+	in       *stream // the connection's; large params wait there (setAside)
 	docs     *store
 	pace     pacer
 	cache    *cache
@@ -125,7 +126,8 @@ func New(factory Factory, version string) *Server {
 // serves one connection.
 func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 	go s.applyEdits()
-	conn := jsonrpc2.NewConn(ctx, newStream(rwc), s, jsonrpc2.SetLogger(slogLogger{}))
+	s.in = newStream(rwc)
+	conn := jsonrpc2.NewConn(ctx, s.in, s, jsonrpc2.SetLogger(slogLogger{}))
 	select {
 	case <-conn.DisconnectNotify():
 	case <-ctx.Done():
@@ -186,6 +188,9 @@ func (s *Server) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 			}
 		}
 	}()
+	if raw := s.in.takeAside(req.Params); raw != nil {
+		req.Params = &raw
+	}
 	if req.Notif {
 		s.notification(conn, req)
 		return

@@ -40,6 +40,12 @@ type stream struct {
 	skipping bool
 	broken   int // mis-framed messages so far, to log the first only
 
+	// aside holds large params taken out of messages before jsonrpc2
+	// decodes them, by the number that stands in for them (setAside).
+	asideMu sync.Mutex
+	aside   map[int]json.RawMessage
+	asideN  int
+
 	mu sync.Mutex // serialises writes
 	w  *bufio.Writer
 }
@@ -105,7 +111,7 @@ func (s *stream) ReadObject(v any) error {
 		}
 		// Decode into a fresh value: a failed decode may leave v half set.
 		fresh := reflect.New(reflect.TypeOf(v).Elem())
-		if err := json.Unmarshal(body, fresh.Interface()); err != nil {
+		if err := json.Unmarshal(s.setAside(body), fresh.Interface()); err != nil {
 			s.reject(body, err)
 			continue
 		}
@@ -113,6 +119,71 @@ func (s *stream) ReadObject(v any) error {
 		reflect.ValueOf(v).Elem().Set(fresh.Elem())
 		return nil
 	}
+}
+
+// bigParams is the size from which a message's params are set aside before
+// jsonrpc2 decodes the message: its Request decoding turns params into Go
+// maps and encodes them back, which for a document of megabytes in a
+// didOpen holds up every later message for seconds.
+const bigParams = 64 << 10
+
+// asideKey names the stand-in for params set aside.
+const asideKey = `{"ghostline.aside":`
+
+// setAside returns body with params of bigParams or more replaced by a
+// stand-in, keeping them for takeAside; any other body as it is.
+func (s *stream) setAside(body []byte) []byte {
+	if len(body) < bigParams {
+		return body
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return body
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return body
+		}
+		start := dec.InputOffset() // after the key; the value's ':' follows
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			return body
+		}
+		if key != "params" || len(raw) < bigParams {
+			continue
+		}
+		s.asideMu.Lock()
+		if s.aside == nil {
+			s.aside = map[int]json.RawMessage{}
+		}
+		s.asideN++
+		n := s.asideN
+		s.aside[n] = raw
+		s.asideMu.Unlock()
+		end := dec.InputOffset()
+		out := append([]byte(nil), body[:start]...)
+		out = append(out, fmt.Sprintf(":%s%d}", asideKey, n)...)
+		return append(out, body[end:]...)
+	}
+	return body
+}
+
+// takeAside returns the params a stand-in names (and forgets them), or nil
+// when params are not a stand-in.
+func (s *stream) takeAside(params *json.RawMessage) json.RawMessage {
+	if params == nil || !bytes.HasPrefix(*params, []byte(asideKey)) {
+		return nil
+	}
+	n, err := strconv.Atoi(string(bytes.TrimSuffix(bytes.TrimPrefix(*params, []byte(asideKey)), []byte("}"))))
+	if err != nil {
+		return nil
+	}
+	s.asideMu.Lock()
+	defer s.asideMu.Unlock()
+	raw := s.aside[n]
+	delete(s.aside, n)
+	return raw
 }
 
 // lengthLine matches a Content-Length header line, newline excluded.

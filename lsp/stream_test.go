@@ -212,3 +212,31 @@ func FuzzMessage(f *testing.F) {
 		}
 	})
 }
+
+// Large params are set aside before jsonrpc2 decodes the message and come
+// back whole; the message after them is read as usual.
+func TestLargeParamsSetAside(t *testing.T) {
+	text := strings.Repeat("héllo \\\"world\\\"\\n", 20000)
+	params := `{"textDocument":{"uri":"file:///x.go","version":1,"text":"` + text + `"}}`
+	body := `{"jsonrpc":"2.0", "method":"textDocument/didOpen" , "params" : ` + params + ` ,"id":7}`
+	lb := &loopback{Reader: strings.NewReader(frame(body) + frame(second))}
+	s := newStream(lb)
+	var req jsonrpc2.Request
+	if err := s.ReadObject(&req); err != nil {
+		t.Fatal(err)
+	}
+	if req.Method != "textDocument/didOpen" || req.ID.Num != 7 || req.Params == nil || len(*req.Params) > 100 {
+		t.Fatalf("request %s id %v with %d bytes of params; want a stand-in", req.Method, req.ID, len(*req.Params))
+	}
+	got := s.takeAside(req.Params)
+	if string(got) != params {
+		t.Fatalf("params set aside differ: %d bytes, want %d", len(got), len(params))
+	}
+	if s.takeAside(req.Params) != nil {
+		t.Error("params taken twice")
+	}
+	var next jsonrpc2.Request
+	if err := s.ReadObject(&next); err != nil || next.Method != "b" {
+		t.Fatalf("next message: %v %q", err, next.Method)
+	}
+}
