@@ -24,6 +24,7 @@ import (
 	"github.com/ghostline/ghostline/lsp/lsptest"
 	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/pipeline"
+	"github.com/ghostline/ghostline/secrets"
 )
 
 // GoSource returns the first lines lines of the Go standard library's
@@ -52,6 +53,9 @@ func GoSource(lines int) (string, error) {
 	}
 	return "", fmt.Errorf("only %d lines of Go source in net/http", n)
 }
+
+// builtinRules are the secret rules a server with default settings applies.
+var builtinRules, _ = secrets.For(config.Secrets{})
 
 // instant is a model that answers at once.
 type instant struct{ calls atomic.Int64 }
@@ -115,9 +119,13 @@ func (s *Session) ModelCalls() int { return int(s.model.calls.Load()) }
 // first fifth of the document, so that the prompt is always cut to its
 // budget, as in a real file) and asks for a completion there, as an editor
 // does per keystroke; it returns the time from sending the edit to having
-// the answer.
+// the answer. Lines the built-in secret rules refuse to complete on (a
+// URL with a password in a test table) are not typed on.
 func (s *Session) Keystroke(ctx context.Context) (time.Duration, error) {
 	line := len(s.lines)/5 + s.rng.IntN(len(s.lines)-len(s.lines)/5)
+	for builtinRules.Refuse(s.uri, s.lines[line]+"x", len(s.lines[line])+1) != "" {
+		line = len(s.lines)/5 + s.rng.IntN(len(s.lines)-len(s.lines)/5)
+	}
 	col := uint32(lsp.UnitLen(s.lines[line], lsp.UTF16))
 	s.lines[line] += "x"
 	s.ver++
