@@ -59,7 +59,9 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("items = %+v", list.Items)
 	}
 	gen := ol.Generates()
-	if len(gen) != 1 || !strings.HasSuffix(gen[0].Prompt+gen[0].Suffix, "\n}\n") || !strings.Contains(gen[0].Prompt, "fmt.Pr") {
+	// The raw FIM prompt of the model's family, as `ghostline context` prints it.
+	if len(gen) != 1 || !gen[0].Raw || !strings.HasPrefix(gen[0].Prompt, "<|fim_prefix|>") ||
+		!strings.HasSuffix(gen[0].Prompt, "fmt.Pr<|fim_suffix|>\n}\n<|fim_middle|>") {
 		t.Errorf("model request = %+v", gen)
 	}
 	id := list.Items[0].Command.Arguments[0]

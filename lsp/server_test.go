@@ -317,25 +317,26 @@ func TestCancel(t *testing.T) {
 	}
 }
 
+// A newer request for the document cancels the older one; the model call
+// the older one started runs on and answers the newer one, which asks at
+// the same place.
 func TestSupersede(t *testing.T) {
 	h := start(t, setup{})
-	first := true
-	started := make(chan struct{}, 1)
+	started, release := make(chan struct{}, 1), make(chan struct{})
 	h.model.setAnswer(func(ctx context.Context, req model.Request) (model.Result, error) {
-		if first {
-			first = false
-			started <- struct{}{}
-			<-ctx.Done()
-			return model.Result{}, ctx.Err()
-		}
+		started <- struct{}{}
+		<-release
 		return model.Result{Text: "Println()"}, nil
 	})
 	_ = h.DidOpen(h.ctx, uri, "go", source)
 	old := h.GoInlineCompletion(h.ctx, uri, 3, 5, lsp.TriggerInvoked)
 	<-started
-	list, err := h.InlineCompletion(h.ctx, uri, 3, 5, lsp.TriggerInvoked)
-	if err != nil || len(list.Items) != 1 {
-		t.Fatalf("newer request: %v %+v", err, list)
+	newer := h.GoInlineCompletion(h.ctx, uri, 3, 5, lsp.TriggerInvoked)
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	var list lsp.InlineCompletionList
+	if err := newer.Wait(h.ctx, &list); err != nil || len(list.Items) != 1 || h.model.Calls() != 1 {
+		t.Fatalf("newer request: %v %+v after %d model calls, want one item from one call", err, list, h.model.Calls())
 	}
 	if err := old.Wait(h.ctx, nil); rpcCode(err) != lsp.CodeRequestCancelled || !strings.Contains(err.Error(), "superseded") {
 		t.Errorf("older request: %v, want RequestCancelled (superseded)", err)

@@ -97,10 +97,10 @@ func (d *Diagnosis) ollama(ctx context.Context, o *Ollama) bool {
 	d.add("model", true, fmt.Sprintf("%s is on the server (family %s)", o.name, orUnknown(info.family)), "")
 
 	switch {
-	case info.insert && !o.forceRaw:
-		d.add("fill-in-the-middle", true, "the model's template takes a suffix (insert capability)", "")
 	case o.hasFIM:
-		d.add("fill-in-the-middle", true, fmt.Sprintf("raw prompts with the %s FIM tokens", o.fim.Family), "")
+		d.add("fill-in-the-middle", true, fmt.Sprintf("raw prompts with the %s FIM tokens, %s order", o.fim.Family, o.fim.Order()), "")
+	case info.insert:
+		d.add("fill-in-the-middle", true, "the model's template takes a suffix (insert capability)", "")
 	default:
 		d.add("fill-in-the-middle", false,
 			fmt.Sprintf("%s has no suffix template and no known FIM family: it could only continue the prefix", o.name),

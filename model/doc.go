@@ -1,6 +1,7 @@
 // Package model generates fill-in-the-middle completions behind one small
 // interface, Backend. It holds the server backends (Ollama's native API and
-// OpenAI-compatible /v1/completions and llama.cpp /infill), the per-family FIM
+// OpenAI-compatible /v1/completions and llama.cpp /completion and /infill),
+// the per-family FIM
 // prompt templates, streaming with early stop, and timeouts. The built-in
 // offline model lives in model/builtin.
 //
@@ -13,7 +14,11 @@
 //     ErrBadResponse, ErrTimeout), as do Complete's.
 //   - FIM, LookupFIM and Families: the template table (Qwen2.5-Coder,
 //     CodeLlama, StarCoder2, DeepSeek-Coder, CodeGemma, Codestral,
-//     Granite-Code), chosen by model name or the model.template setting.
+//     Granite-Code) with each family's documented order (suffix first for
+//     CodeLlama and Codestral), chosen by model name or the model.template
+//     setting. LayoutFor says how a backend sends its prompt (rendered raw
+//     by a known family, the suffix cap of prefix-first orders); Windowed
+//     backends tell the longest prompt their model takes (/api/show).
 //   - Diagnose: the checks behind `ghostline doctor`, each failure with
 //     what to do about it.
 //   - Fallback: a server with a backup (the built-in model) that answers

@@ -24,6 +24,7 @@ type fake struct {
 	conf    fakeConf
 	bodies  []map[string]any
 	headers []http.Header
+	paths   []string
 	shows   int
 }
 
@@ -36,6 +37,8 @@ type fakeConf struct {
 	insert   bool          // /api/show reports the insert capability
 	showCode int           // /api/show status when not 200
 	logprob  float64       // sent with every chunk when non-zero
+	ctxLen   int           // /api/show's qwen2.context_length when non-zero
+	numCtx   int           // a num_ctx parameter when non-zero
 }
 
 func newFake(t *testing.T) *fake {
@@ -48,6 +51,7 @@ func newFake(t *testing.T) *fake {
 	})
 	mux.HandleFunc("POST /v1/completions", f.sse)
 	mux.HandleFunc("POST /infill", f.sse)
+	mux.HandleFunc("POST /completion", f.sse)
 	mux.HandleFunc("GET /v1/models", func(w http.ResponseWriter, r *http.Request) {
 		f.record(r, nil)
 		writeJSON(w, 200, map[string]any{"object": "list", "data": []map[string]any{{"id": "tiny:latest", "object": "model"}}})
@@ -100,6 +104,14 @@ func (f *fake) record(r *http.Request, body map[string]any) {
 	defer f.mu.Unlock()
 	f.bodies = append(f.bodies, body)
 	f.headers = append(f.headers, r.Header.Clone())
+	f.paths = append(f.paths, r.URL.Path)
+}
+
+// path returns the URL path of the last request.
+func (f *fake) path() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.paths[len(f.paths)-1]
 }
 
 // last returns the last request body.
@@ -140,12 +152,20 @@ func (f *fake) show(w http.ResponseWriter, r *http.Request) {
 	if s.insert {
 		tmpl, caps = `{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}`, []string{"completion", "insert"}
 	}
+	params := "stop                           \"<|endoftext|>\"\nstop                           \"<|custom_stop|>\"\ntemperature 0.2"
+	if s.numCtx != 0 {
+		params += fmt.Sprintf("\nnum_ctx                        %d", s.numCtx)
+	}
+	info := map[string]any{"general.architecture": "qwen2"}
+	if s.ctxLen != 0 {
+		info["qwen2.context_length"] = s.ctxLen
+	}
 	writeJSON(w, 200, map[string]any{
 		"modelfile":    "FROM x",
-		"parameters":   "stop                           \"<|endoftext|>\"\nstop                           \"<|custom_stop|>\"\ntemperature 0.2",
+		"parameters":   params,
 		"template":     tmpl,
 		"details":      map[string]any{"format": "gguf", "family": "qwen2", "families": []string{"qwen2"}},
-		"model_info":   map[string]any{"general.architecture": "qwen2"},
+		"model_info":   info,
 		"capabilities": caps,
 		"modified_at":  time.Now().UTC(),
 	})
@@ -242,7 +262,7 @@ func (f *fake) generate(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "%s\n", b)
 }
 
-// sse answers /v1/completions and /infill as server-sent events.
+// sse answers /v1/completions, /infill and /completion as server-sent events.
 func (f *fake) sse(w http.ResponseWriter, r *http.Request) {
 	body, ok := f.decode(w, r)
 	if !ok {
@@ -252,7 +272,7 @@ func (f *fake) sse(w http.ResponseWriter, r *http.Request) {
 	if f.failed(w, s, body["model"]) {
 		return
 	}
-	infill := r.URL.Path == "/infill"
+	infill := r.URL.Path == "/infill" || r.URL.Path == "/completion"
 	event := func(text string, final bool) map[string]any {
 		if infill {
 			return map[string]any{"content": text, "stop": final}

@@ -53,6 +53,17 @@ func (f *Fallback) Name() string {
 	return f.primary.Name()
 }
 
+// PromptWindow implements Windowed: the server's while it is up.
+func (f *Fallback) PromptWindow(ctx context.Context) int {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down {
+		return PromptWindow(ctx, f.backup)
+	}
+	return PromptWindow(ctx, f.primary)
+}
+
 // Complete implements Backend.
 func (f *Fallback) Complete(ctx context.Context, req Request) (Result, error) {
 	f.mu.Lock()

@@ -7,57 +7,85 @@ import (
 )
 
 // FIM is a model family's fill-in-the-middle prompt format: the special
-// tokens that frame the prefix and suffix, and the tokens that end the middle.
+// tokens that frame the prefix and suffix, the order they go in, and the
+// tokens that end the middle.
 type FIM struct {
 	// Family is the short name used by the model.template setting.
 	Family string
-	// Prefix, Suffix and Middle are the sentinel tokens.
+	// Prefix, Suffix and Middle are the sentinel tokens, as the family's
+	// documented prefix-suffix-middle (PSM) prompt spells them.
 	Prefix, Suffix, Middle string
-	// SuffixFirst puts the suffix before the prefix (Codestral's SPM order).
-	SuffixFirst bool
+	// SuffixFirst: the prompt is suffix-first (SPM), SPMStart + suffix +
+	// SPMMiddle + prefix, for families documented to be trained with that
+	// order. A model server's prompt cache then keeps everything up to the
+	// cursor while the user types, suffix included; in PSM order the
+	// suffix follows the growing prefix and is read again at every
+	// request.
+	SuffixFirst         bool
+	SPMStart, SPMMiddle string
 	// Stop are tokens after which the model's output is not code any more.
 	Stop []string
 	// match are lower-case substrings of model names of this family.
 	match []string
 }
 
-// Prompt renders a raw FIM prompt (for Ollama's raw mode and for servers
-// without templates).
+// Prompt renders a raw FIM prompt in the family's order (for Ollama's raw
+// mode and for servers without templates).
 func (f FIM) Prompt(prefix, suffix string) string {
 	if f.SuffixFirst {
-		return f.Suffix + suffix + f.Prefix + prefix
+		return f.SPMStart + suffix + f.SPMMiddle + prefix
 	}
 	return f.Prefix + prefix + f.Suffix + suffix + f.Middle
+}
+
+// Order names the family's prompt order, "SPM" or "PSM".
+func (f FIM) Order() string {
+	if f.SuffixFirst {
+		return "SPM"
+	}
+	return "PSM"
 }
 
 // fims is the template table. Order matters for name matching: the first
 // family with a matching substring wins.
 var fims = []FIM{
+	// Qwen2.5-Coder's model card and report document PSM only.
 	{
 		Family: "qwen", Prefix: "<|fim_prefix|>", Suffix: "<|fim_suffix|>", Middle: "<|fim_middle|>",
 		Stop:  []string{"<|endoftext|>", "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", "<|fim_pad|>", "<|repo_name|>", "<|file_sep|>", "<|im_start|>", "<|im_end|>"},
 		match: []string{"qwen"},
 	},
 	{
+		// Meta's Code Llama model card and reference code (llama/generation.py,
+		// infilling_prompt_tokens with suffix_first): trained in both orders;
+		// SPM is "<PRE> <SUF>{suffix} <MID> {prefix}".
 		Family: "codellama", Prefix: "<PRE> ", Suffix: " <SUF>", Middle: " <MID>",
+		SuffixFirst: true, SPMStart: "<PRE> <SUF>", SPMMiddle: " <MID> ",
 		Stop:  []string{"<EOT>", "<PRE>", "<SUF>", "<MID>", "</s>"},
 		match: []string{"codellama", "code-llama", "code_llama"},
 	},
+	// DeepSeek-Coder's paper weighed PSM against SPM and trained with PSM.
 	{
 		Family: "deepseek", Prefix: "<｜fim▁begin｜>", Suffix: "<｜fim▁hole｜>", Middle: "<｜fim▁end｜>",
 		Stop:  []string{"<｜end▁of▁sentence｜>", "<｜fim▁begin｜>", "<｜fim▁hole｜>", "<｜fim▁end｜>", "<|EOT|>"},
 		match: []string{"deepseek-coder", "deepseek_coder", "deepseekcoder"},
 	},
+	// CodeGemma's report says it was trained in both orders but documents
+	// only the PSM prompt: PSM until the SPM spelling is published.
 	{
 		Family: "codegemma", Prefix: "<|fim_prefix|>", Suffix: "<|fim_suffix|>", Middle: "<|fim_middle|>",
 		Stop:  []string{"<|file_separator|>", "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", "<eos>", "<end_of_turn>"},
 		match: []string{"codegemma"},
 	},
 	{
-		Family: "codestral", Prefix: "[PREFIX]", Suffix: "[SUFFIX]", Middle: "", SuffixFirst: true,
+		// Mistral's FIM encoding (mistral-common encode_fim) is suffix-first
+		// only: "[SUFFIX]{suffix}[PREFIX]{prefix}".
+		Family: "codestral", Prefix: "[PREFIX]", Suffix: "[SUFFIX]", Middle: "",
+		SuffixFirst: true, SPMStart: "[SUFFIX]", SPMMiddle: "[PREFIX]",
 		Stop:  []string{"</s>", "[INST]", "[PREFIX]", "[SUFFIX]", "[MIDDLE]"},
 		match: []string{"codestral"},
 	},
+	// Granite Code and StarCoder: their model cards document PSM.
 	{
 		Family: "granite", Prefix: "<fim_prefix>", Suffix: "<fim_suffix>", Middle: "<fim_middle>",
 		Stop:  []string{"<|endoftext|>", "<fim_prefix>", "<fim_suffix>", "<fim_middle>", "<fim_pad>", "<filename>"},

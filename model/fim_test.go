@@ -1,45 +1,38 @@
 package model
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
+	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/ghostline/ghostline/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// Each family's raw FIM prompt for the same cursor, checked against
-// testdata/fim/<family>.golden (go test -run TestFIMGolden -update rewrites them).
+// Each family's prompt as the model sees it, in testdata/fim/FAMILY.txtar:
+// the comment says where the family's format is documented, the files
+// prefix and suffix are the assembled prompt's, and "want" is the
+// rendered string (go test -run TestFIMGolden -update rewrites it).
 func TestFIMGolden(t *testing.T) {
-	const prefix, suffix = "def add(a, b):\n    ", "\n\nprint(add(1, 2))\n"
+	seen := map[string]bool{}
+	golden.Run(t, "testdata/fim/*.txtar", func(t *testing.T, ar *txtar.Archive) map[string]string {
+		fam := strings.TrimSuffix(t.Name()[strings.LastIndexByte(t.Name(), '/')+1:], ".txtar")
+		seen[fam] = true
+		f, ok, err := LookupFIM("", fam)
+		if err != nil || !ok {
+			t.Fatalf("family %s: %v", fam, err)
+		}
+		if len(f.Stop) == 0 {
+			t.Error("no stop tokens")
+		}
+		prefix, _ := golden.Section(ar, "prefix")
+		suffix, _ := golden.Section(ar, "suffix")
+		return map[string]string{"want": f.Prompt(prefix, suffix)}
+	})
 	for _, fam := range Families() {
-		t.Run(fam, func(t *testing.T) {
-			f, ok, err := LookupFIM("", fam)
-			if err != nil || !ok {
-				t.Fatalf("family %s: %v", fam, err)
-			}
-			got := f.Prompt(prefix, suffix)
-			path := filepath.Join("testdata", "fim", fam+".golden")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("prompt\n%q\nwant\n%q", got, want)
-			}
-			if len(f.Stop) == 0 {
-				t.Error("no stop tokens")
-			}
-		})
+		if !seen[fam] {
+			t.Errorf("no golden prompt for family %s", fam)
+		}
 	}
 }
 

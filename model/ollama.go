@@ -29,7 +29,6 @@ type Ollama struct {
 	name      string
 	fim       FIM
 	hasFIM    bool
-	forceRaw  bool // model.template was set: the user's FIM format wins over the server's template
 	stops     []string
 	maxTokens int
 	keepAlive *api.Duration
@@ -44,6 +43,7 @@ type ollamaInfo struct {
 	insert bool     // the template uses .Suffix
 	stops  []string // the Modelfile's stop parameters
 	family string   // details.family, for doctor
+	window int      // context window in tokens, 0: unknown
 }
 
 // NewOllama returns the Ollama backend for c. The endpoint is c.Endpoint,
@@ -74,7 +74,6 @@ func NewOllama(c config.Model) (*Ollama, error) {
 		name:      c.Name,
 		fim:       fim,
 		hasFIM:    ok,
-		forceRaw:  c.Template != "",
 		stops:     c.Stop,
 		maxTokens: c.MaxTokens,
 		keepAlive: ka,
@@ -154,11 +153,44 @@ func (o *Ollama) show(ctx context.Context) (*ollamaInfo, error) {
 		insert: slices.Contains(resp.Capabilities, ollamamodel.CapabilityInsert) || strings.Contains(resp.Template, ".Suffix"),
 		stops:  modelfileStops(resp.Parameters),
 		family: resp.Details.Family,
+		window: contextWindow(resp.ModelInfo, resp.Parameters),
 	}
 	o.mu.Lock()
 	o.info = info
 	o.mu.Unlock()
 	return info, nil
+}
+
+// contextWindow is the model's context length from /api/show: the
+// Modelfile's num_ctx when it sets one, else the trained length
+// (model_info's "<architecture>.context_length").
+func contextWindow(info map[string]any, params string) int {
+	for _, line := range strings.Split(params, "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), " "); ok && k == "num_ctx" {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	for k, v := range info {
+		if n, ok := v.(float64); ok && strings.HasSuffix(k, ".context_length") && n > 0 {
+			return int(n)
+		}
+	}
+	return 0
+}
+
+// PromptWindow implements Windowed: the model's context length from
+// /api/show less the tokens it may generate (0 when the server cannot
+// tell).
+func (o *Ollama) PromptWindow(ctx context.Context) int {
+	rctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	info, err := o.show(rctx)
+	if err != nil || info.window == 0 {
+		return 0
+	}
+	return max(info.window-orDefault(o.maxTokens, defaultMaxTokens), 1)
 }
 
 // modelfileStops extracts `stop "..."` lines from /api/show's parameters
@@ -232,9 +264,10 @@ func (o *Ollama) Complete(ctx context.Context, req Request) (Result, error) {
 	return col.result("ollama", o.name), nil
 }
 
-// request builds the /api/generate request: suffix FIM when the model's
-// template supports it, else a raw prompt in the family's FIM format, else
-// (unknown family) a plain continuation of the prefix.
+// request builds the /api/generate request: a raw prompt in the family's
+// FIM format (Layout.Render, what `ghostline context` prints) when the
+// family is known, else suffix FIM through the model's template when it
+// supports it, else a plain continuation of the prefix.
 func (o *Ollama) request(req Request, info *ollamaInfo) *api.GenerateRequest {
 	maxTokens := req.MaxTokens
 	if maxTokens <= 0 {
@@ -246,10 +279,10 @@ func (o *Ollama) request(req Request, info *ollamaInfo) *api.GenerateRequest {
 		famStops = o.fim.Stop
 	}
 	switch {
-	case info.insert && !o.forceRaw:
-		g.Prompt, g.Suffix = req.Prefix, req.Suffix
 	case o.hasFIM:
 		g.Raw, g.Prompt = true, o.fim.Prompt(req.Prefix, req.Suffix)
+	case info.insert:
+		g.Prompt, g.Suffix = req.Prefix, req.Suffix
 	default:
 		slog.Debug("model has no FIM support; completing the prefix only", "model", o.name)
 		g.Raw, g.Prompt = true, req.Prefix

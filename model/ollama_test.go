@@ -23,7 +23,7 @@ func openOllama(t *testing.T, c config.Model) *Ollama {
 	return o
 }
 
-func TestOllamaSuffixFIM(t *testing.T) {
+func TestOllamaFIM(t *testing.T) {
 	f := newFake(t)
 	f.set(func(f *fakeConf) { f.logprob = -0.5 })
 	o := openOllama(t, ollamaConfig(f.URL(), "qwen2.5-coder:1.5b-base"))
@@ -41,8 +41,9 @@ func TestOllamaSuffixFIM(t *testing.T) {
 		t.Errorf("confidence %v %v, want -0.5", res.Confidence, res.HasConfidence)
 	}
 	b := f.last(t)
-	if b["prompt"] != "func main() {\n\t" || b["suffix"] != "\n}\n" || b["raw"] == true {
-		t.Errorf("want suffix FIM, got prompt %q suffix %q raw %v", b["prompt"], b["suffix"], b["raw"])
+	// A known family: the raw prompt `ghostline context` prints.
+	if b["prompt"] != "<|fim_prefix|>func main() {\n\t<|fim_suffix|>\n}\n<|fim_middle|>" || b["suffix"] != "" || b["raw"] != true {
+		t.Errorf("want the raw qwen prompt, got prompt %q suffix %q raw %v", b["prompt"], b["suffix"], b["raw"])
 	}
 	if b["keep_alive"] != "30m0s" {
 		t.Errorf("keep_alive %v", b["keep_alive"])
@@ -62,15 +63,17 @@ func TestOllamaSuffixFIM(t *testing.T) {
 	}
 }
 
-func TestOllamaRawFIM(t *testing.T) {
+func TestOllamaPromptKinds(t *testing.T) {
 	for _, tc := range []struct {
 		name, model, template string
 		insert                bool
-		prompt                string
+		prompt, suffix        string
+		raw                   bool
 	}{
-		{"no insert, known family", "codellama:7b-code", "", false, "<PRE> a =  <SUF>\nb <MID>"},
-		{"template override beats insert", "my-model:latest", "deepseek", true, "<｜fim▁begin｜>a = <｜fim▁hole｜>\nb<｜fim▁end｜>"},
-		{"unknown family: prefix only", "llama3:8b", "", false, "a = "},
+		{"known family, suffix first", "codellama:7b-code", "", false, "<PRE> <SUF>\nb <MID> a = ", "", true},
+		{"template override beats insert", "my-model:latest", "deepseek", true, "<｜fim▁begin｜>a = <｜fim▁hole｜>\nb<｜fim▁end｜>", "", true},
+		{"unknown family with insert: the model's template", "my-model:latest", "", true, "a = ", "\nb", false},
+		{"unknown family: prefix only", "llama3:8b", "", false, "a = ", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake(t)
@@ -82,10 +85,29 @@ func TestOllamaRawFIM(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := f.last(t)
-			if b["raw"] != true || b["prompt"] != tc.prompt || b["suffix"] != "" {
-				t.Errorf("raw %v prompt %q suffix %q, want raw prompt %q", b["raw"], b["prompt"], b["suffix"], tc.prompt)
+			if raw, _ := b["raw"].(bool); raw != tc.raw || b["prompt"] != tc.prompt || b["suffix"] != tc.suffix && !(b["suffix"] == nil && tc.suffix == "") {
+				t.Errorf("raw %v prompt %q suffix %q, want raw %v prompt %q suffix %q", b["raw"], b["prompt"], b["suffix"], tc.raw, tc.prompt, tc.suffix)
 			}
 		})
+	}
+}
+
+// The prompt window is the model's context length from /api/show (the
+// Modelfile's num_ctx first) less the tokens it may generate (64 here).
+func TestOllamaPromptWindow(t *testing.T) {
+	for _, tc := range []struct{ ctxLen, numCtx, want int }{
+		{0, 0, 0},
+		{32768, 0, 32768 - 64},
+		{32768, 2048, 2048 - 64},
+	} {
+		f := newFake(t)
+		f.set(func(c *fakeConf) { c.ctxLen, c.numCtx = tc.ctxLen, tc.numCtx })
+		o := openOllama(t, ollamaConfig(f.URL(), "qwen2.5-coder:1.5b-base"))
+		var b Backend = &Switchable{}
+		b.(*Switchable).Set(o)
+		if got := PromptWindow(context.Background(), b); got != tc.want {
+			t.Errorf("context_length %d, num_ctx %d: window %d, want %d", tc.ctxLen, tc.numCtx, got, tc.want)
+		}
 	}
 }
 

@@ -19,16 +19,18 @@ import (
 )
 
 // OpenAI is a Backend for OpenAI-compatible servers (vLLM, LM Studio,
-// Ollama's /v1): POST /v1/completions with prompt and suffix, streamed as
-// server-sent events. With Infill set it speaks llama.cpp's POST /infill
-// (input_prefix, input_suffix) instead.
+// Ollama's /v1): POST /v1/completions, streamed as server-sent events, with
+// the family's raw FIM prompt when the model's family is known, else prompt
+// and suffix. With Infill set it speaks llama.cpp's own API instead: POST
+// /completion with the raw prompt, or /infill (input_prefix, input_suffix)
+// for a model of unknown family.
 type OpenAI struct {
 	http      *http.Client
 	base      *url.URL
 	name      string
 	infill    bool
 	fim       FIM
-	rawFIM    bool // model.template was set: send a FIM prompt instead of suffix
+	rawFIM    bool // the family is known: send its FIM prompt, not prefix and suffix apart
 	key       string
 	stops     []string
 	maxTokens int
@@ -66,15 +68,11 @@ func NewOpenAI(c config.Model, infill bool) (*OpenAI, error) {
 	if c.APIKeyEnv != "" {
 		o.key = strings.TrimSpace(os.Getenv(c.APIKeyEnv))
 	}
-	if c.Template != "" {
-		f, _, err := LookupFIM(c.Name, c.Template)
-		if err != nil {
-			return nil, err
-		}
-		o.fim, o.rawFIM = f, true
-	} else if f, ok, _ := LookupFIM(c.Name, ""); ok {
-		o.fim = f // for its stop tokens
+	f, ok, err := LookupFIM(c.Name, c.Template)
+	if err != nil {
+		return nil, err
 	}
+	o.fim, o.rawFIM = f, ok
 	return o, nil
 }
 
@@ -187,11 +185,18 @@ func (o *OpenAI) request(req Request) (path string, body map[string]any, stops [
 		stops = stopList(stops, []string{"\n"})
 	}
 	if o.infill {
+		// llama.cpp keeps the KV cache of a slot's last prompt with
+		// cache_prompt. A known family's prompt goes to /completion as the
+		// model sees it; else /infill assembles it with the model's tokens.
 		body = map[string]any{
-			"input_prefix": req.Prefix, "input_suffix": req.Suffix,
 			"n_predict": maxTokens, "temperature": req.Temperature, "stop": stops,
 			"stream": true, "cache_prompt": true,
 		}
+		if o.rawFIM {
+			body["prompt"] = o.fim.Prompt(req.Prefix, req.Suffix)
+			return "/completion", body, stops
+		}
+		body["input_prefix"], body["input_suffix"] = req.Prefix, req.Suffix
 		return "/infill", body, stops
 	}
 	body = map[string]any{

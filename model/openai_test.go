@@ -49,7 +49,9 @@ func TestOpenAICompletions(t *testing.T) {
 	}
 }
 
-func TestOpenAITemplateSendsFIMPrompt(t *testing.T) {
+// A known family (by name or model.template) gets its raw FIM prompt, the
+// string `ghostline context` prints.
+func TestOpenAIKnownFamilySendsFIMPrompt(t *testing.T) {
 	f := newFake(t)
 	c := openAIConfig("openai", f.URL())
 	c.Template = "starcoder"
@@ -74,8 +76,24 @@ func TestLlamaCppInfill(t *testing.T) {
 		t.Fatalf("got %+v, %v", res, err)
 	}
 	b := f.last(t)
-	if b["input_prefix"] != "p" || b["input_suffix"] != "s" || b["n_predict"] != 32.0 || b["stream"] != true {
+	if b["input_prefix"] != "p" || b["input_suffix"] != "s" || b["n_predict"] != 32.0 || b["stream"] != true || b["cache_prompt"] != true {
 		t.Errorf("request %v", b)
+	}
+}
+
+// llama.cpp with a known family: the raw prompt on /completion, cached.
+func TestLlamaCppCompletionPrompt(t *testing.T) {
+	f := newFake(t)
+	c := openAIConfig("llamacpp", f.URL())
+	c.Name = "codellama-7b.Q4_K_M.gguf"
+	o := openOpenAI(t, c)
+	res, err := o.Complete(context.Background(), Request{Prefix: "p", Suffix: "s"})
+	if err != nil || res.Text != "fmt.Println(x)" {
+		t.Fatalf("got %+v, %v", res, err)
+	}
+	b := f.last(t)
+	if f.path() != "/completion" || b["prompt"] != "<PRE> <SUF>s <MID> p" || b["input_prefix"] != nil || b["cache_prompt"] != true {
+		t.Errorf("%s %v", f.path(), b)
 	}
 }
 

@@ -20,3 +20,8 @@ func (s *Switchable) Name() string { return (*s.b.Load()).Name() }
 func (s *Switchable) Complete(ctx context.Context, req Request) (Result, error) {
 	return (*s.b.Load()).Complete(ctx, req)
 }
+
+// PromptWindow implements Windowed for the backend in use.
+func (s *Switchable) PromptWindow(ctx context.Context) int {
+	return PromptWindow(ctx, *s.b.Load())
+}

@@ -4,6 +4,10 @@
 // (shown, accepted, partially accepted, rejected, superseded) into telemetry
 // events and predictor history.
 //
+// A model call outlives the request that started it (flight.go): the next
+// request typed through it is answered from it. PromptQuery is the query a
+// prompt is assembled from, in the model's layout and window.
+//
 // Every stage is an interface declared here, where it is consumed; a nil
 // stage is skipped (no retrieval: in-file prompt only; no gate: show all; no
 // recorder: no telemetry). The LSP server and `ghostline complete` both call

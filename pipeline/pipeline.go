@@ -77,6 +77,7 @@ type Pipeline struct {
 	sessionID, userID, repo string
 
 	settings atomic.Pointer[config.Settings]
+	flights  flights // the model call in flight per document
 
 	mu      sync.Mutex
 	pending map[string]*pending // by path: the suggestion on screen
@@ -254,7 +255,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 
 	t0 = time.Now()
 	singleLine := !s.Completion.MultiLine || !postprocess.MultiLine(req.Language, req.Text[req.Offset:])
-	mr, err := p.model.Complete(ctx, model.Request{
+	mr, err := p.flights.generate(ctx, p.model, req, model.Request{
 		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
 		Members: prompt.Members,
@@ -324,13 +325,37 @@ func explore(rate float64) bool {
 }
 
 func (p *Pipeline) prompt(ctx context.Context, req Request, s config.Settings) (retrieval.Prompt, error) {
-	q := retrieval.Query{Path: req.Path, Language: req.Language, Text: req.Text, Offset: req.Offset,
-		Budget: s.Retrieval.ContextTokens, Share: s.Retrieval.ContextShare}
+	q := PromptQuery(ctx, p.model, req, s)
 	if p.retriever != nil && s.Retrieval.Enabled {
 		return p.retriever.Assemble(ctx, q)
 	}
 	return retrieval.InFile(q), nil
 }
+
+// PromptQuery is the query a prompt for req is assembled from: in the
+// layout of the model s names (model.LayoutFor), within the prompt window
+// of m (nil: unknown) when it is smaller than the budget. `ghostline
+// context` assembles from it too, so it prints what the model is sent.
+func PromptQuery(ctx context.Context, m model.Backend, req Request, s config.Settings) retrieval.Query {
+	budget := s.Retrieval.ContextTokens
+	if budget <= 0 {
+		budget = retrieval.DefaultBudget
+	}
+	if m != nil {
+		if w := model.PromptWindow(ctx, m); w > 0 {
+			budget = min(budget, max(w-fimTokens, minBudget))
+		}
+	}
+	return retrieval.Query{Path: req.Path, Language: req.Language, Text: req.Text, Offset: req.Offset, Budget: budget,
+		Share: s.Retrieval.ContextShare, SuffixTokens: model.LayoutFor(s.Model).SuffixTokens}
+}
+
+const (
+	// fimTokens is room for a FIM prompt's special tokens.
+	fimTokens = 16
+	// minBudget is the least prompt budget, however small the window.
+	minBudget = 64
+)
 
 // Accepted records that suggestion id was accepted in full.
 func (p *Pipeline) Accepted(id string, at time.Time) error {

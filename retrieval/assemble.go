@@ -45,14 +45,21 @@ const (
 
 // Assemble builds the prompt for the cursor q: the declarations in scope
 // at the cursor and the best snippets from other files, then the current
-// file's prefix, with its suffix, within the budget. Before the index is
-// open, or when a search fails, it returns the in-file prompt.
+// file's prefix, with its suffix, within the budget. The retrieved block
+// is held per region of the file (see regionAt) so that it stays the same
+// while the user types there. Before the index is open, or when a search
+// fails, it returns the in-file prompt.
 func (x *Index) Assemble(ctx context.Context, q Query) (Prompt, error) {
-	return x.AssembleFrom(ctx, q, Sources{})
+	return x.assemble(ctx, q, Sources{}, true)
 }
 
-// AssembleFrom is Assemble restricted to some sources.
+// AssembleFrom is Assemble restricted to some sources, computed afresh for
+// q alone (no block held from earlier requests).
 func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, error) {
+	return x.assemble(ctx, q, s, false)
+}
+
+func (x *Index) assemble(ctx context.Context, q Query, s Sources, held bool) (Prompt, error) {
 	if q.Budget <= 0 {
 		q.Budget = x.cfg.ContextTokens
 	}
@@ -75,9 +82,25 @@ func (x *Index) AssembleFrom(ctx context.Context, q Query, s Sources) (Prompt, e
 	if share == 0 {
 		share = x.cfg.ContextShare
 	}
-	p := Compose(q, parts, share)
+	l := newLayout(q, share)
+	b := l.block(parts, l.ctxBudget)
+	if held {
+		b = x.regions.choose(q, l, parts, b, x.fileHash)
+	}
+	p := l.prompt(b)
 	p.Members = members
 	return p, nil
+}
+
+// fileHash is the content hash of the indexed file at rel, "" when the
+// index does not hold it.
+func (x *Index) fileHash(rel string) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if e, ok := x.files[rel]; ok {
+		return e.hash
+	}
+	return ""
 }
 
 // retrieve runs the BM25 queries for q and returns candidate parts, best

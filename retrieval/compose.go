@@ -18,27 +18,62 @@ const (
 
 // Compose fits candidates (declarations and snippets from other files,
 // best first) around the current file's prefix and suffix within q.Budget
-// tokens. The suffix takes at most a quarter of the budget, as in InFile;
-// retrieved context takes at least share of the rest (more when the prefix
-// is short), declarations at most declShare of that. Snippets of one file
-// that overlap or touch are merged; each part is headed by its path as a
-// comment. In the prompt, declarations come first, then snippets, the best
-// nearest the prefix.
+// tokens. The suffix takes at most q.SuffixTokens (a quarter of the budget
+// by default), as in InFile; retrieved context takes at least share of the
+// rest (more when the prefix is short), declarations at most declShare of
+// that. Snippets of one file that overlap or touch are merged; each part is
+// headed by its path as a comment. In the prompt, declarations come first,
+// then snippets, the best nearest the prefix, then the prefix, its head
+// trimmed with slack (trimHead).
 func Compose(q Query, candidates []Part, share float64) Prompt {
-	budget := q.Budget
-	if budget <= 0 {
-		budget = DefaultBudget
-	}
+	l := newLayout(q, share)
+	return l.prompt(l.block(candidates, l.ctxBudget))
+}
+
+// layout is the division of one query's budget: the suffix, and the room
+// the retrieved block and the prefix share.
+type layout struct {
+	q         Query
+	share     float64
+	prefix    string // the whole text before the cursor
+	suffix    string // cut to its cap
+	room      int    // tokens for block and prefix
+	ctxBudget int    // tokens for the block at a fresh start
+}
+
+func newLayout(q Query, share float64) layout {
 	if share <= 0 || share > 1 {
 		share = DefaultContextShare
 	}
-	prefix, suffix := q.Text[:q.Offset], q.Text[q.Offset:]
-	suffix = fitHead(suffix, budget/suffixPart)
-	room := budget - EstimateTokens(suffix)
-	ctxBudget := max(room-EstimateTokens(prefix), int(float64(room)*share))
-	ctxBudget = min(ctxBudget, room)
-	header := func(p string) string { return lang.Get(q.Language).Comment(p) + "\n" }
+	l := layout{q: q, share: share, prefix: q.Text[:q.Offset]}
+	l.suffix = fitHead(q.Text[q.Offset:], suffixTokens(q))
+	l.room = budgetOf(q) - EstimateTokens(l.suffix)
+	l.ctxBudget = l.blockBudget(0)
+	return l
+}
 
+// blockBudget is what the block may take with reserve tokens kept free for
+// the prefix to grow: at least share of the room, more when the prefix is
+// short.
+func (l layout) blockBudget(reserve int) int {
+	return min(max(l.room-EstimateTokens(l.prefix)-reserve, l.minBlock()), l.room)
+}
+
+// minBlock is the room retrieved context keeps however long the prefix.
+func (l layout) minBlock() int { return int(float64(l.room) * l.share) }
+
+func (l layout) header(p string) string { return lang.Get(l.q.Language).Comment(p) + "\n" }
+
+// block is the retrieved context of a prompt, in prompt order:
+// declarations, then snippets.
+type block struct {
+	parts  []Part
+	tokens int
+}
+
+// block chooses and renders the parts of the retrieved context within
+// ctxBudget tokens.
+func (l layout) block(candidates []Part, ctxBudget int) block {
 	var decls, snips []Part
 	used := 0
 	declBudget := int(float64(ctxBudget) * declShare)
@@ -46,7 +81,7 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 		if c.Kind != PartDecl {
 			continue
 		}
-		left := declBudget - used - EstimateTokens(header(c.Path))
+		left := declBudget - used - EstimateTokens(l.header(c.Path))
 		if left < minDeclTokens {
 			break
 		}
@@ -58,7 +93,7 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		c.Text = header(c.Path) + text
+		c.Text = l.header(c.Path) + text
 		c.Tokens = EstimateTokens(c.Text)
 		used += c.Tokens
 		decls = append(decls, c)
@@ -71,44 +106,49 @@ func Compose(q Query, candidates []Part, share float64) Prompt {
 		if i := slices.IndexFunc(snips, func(s Part) bool {
 			return s.Path == c.Path && c.StartLine <= s.EndLine+1 && s.StartLine <= c.EndLine+1
 		}); i >= 0 {
-			merged := mergeSnippets(snips[i], c, header(c.Path))
+			merged := mergeSnippets(snips[i], c, l.header(c.Path))
 			if extra := merged.Tokens - snips[i].Tokens; used+extra <= ctxBudget {
 				used += extra
 				snips[i] = merged
 			}
 			continue
 		}
-		cost := EstimateTokens(header(c.Path) + c.Text)
-		if left := ctxBudget - used - EstimateTokens(header(c.Path)); cost > ctxBudget-used && left >= minSnippetTokens {
+		cost := EstimateTokens(l.header(c.Path) + c.Text)
+		if left := ctxBudget - used - EstimateTokens(l.header(c.Path)); cost > ctxBudget-used && left >= minSnippetTokens {
 			// Too big for what is left: keep the head of the window.
 			c.Text = withNewline(fitHead(c.Text, left))
 			if n := strings.Count(c.Text, "\n"); n > 0 {
 				c.EndLine = c.StartLine + n - 1
 			}
-			cost = EstimateTokens(header(c.Path) + c.Text)
+			cost = EstimateTokens(l.header(c.Path) + c.Text)
 		}
 		if used+cost > ctxBudget || strings.TrimSpace(c.Text) == "" {
 			continue // a smaller one further down may still fit
 		}
-		c.Text = header(c.Path) + c.Text
+		c.Text = l.header(c.Path) + c.Text
 		c.Tokens = cost
 		used += cost
 		snips = append(snips, c)
 	}
 	slices.Reverse(snips) // the best nearest the prefix
+	return block{parts: append(decls, snips...), tokens: used}
+}
 
-	prefix = fitTail(prefix, room-used)
-	var b strings.Builder
-	parts := make([]Part, 0, len(decls)+len(snips)+2)
-	for _, p := range append(decls, snips...) {
-		b.WriteString(p.Text)
+// prompt lays out b, then the prefix trimmed to what b leaves of the room,
+// then the suffix.
+func (l layout) prompt(b block) Prompt {
+	prefix := trimHead(l.prefix, l.room-b.tokens)
+	var s strings.Builder
+	parts := make([]Part, 0, len(b.parts)+2)
+	for _, p := range b.parts {
+		s.WriteString(p.Text)
 		parts = append(parts, p)
 	}
-	b.WriteString(prefix)
+	s.WriteString(prefix)
 	parts = append(parts,
-		Part{Kind: PartPrefix, Path: q.Path, Tokens: EstimateTokens(prefix), Text: prefix},
-		Part{Kind: PartSuffix, Path: q.Path, Tokens: EstimateTokens(suffix), Text: suffix})
-	out := Prompt{Prefix: b.String(), Suffix: suffix, Parts: parts}
+		Part{Kind: PartPrefix, Path: l.q.Path, Tokens: EstimateTokens(prefix), Text: prefix},
+		Part{Kind: PartSuffix, Path: l.q.Path, Tokens: EstimateTokens(l.suffix), Text: l.suffix})
+	out := Prompt{Prefix: s.String(), Suffix: l.suffix, Parts: parts}
 	out.Tokens = EstimateTokens(out.Prefix) + EstimateTokens(out.Suffix)
 	return out
 }

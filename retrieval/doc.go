@@ -15,7 +15,10 @@
 //     (resolve.go), builds a BM25 query from the cursor's context and fits
 //     those declarations, the best matching ones and the best snippets,
 //     then the current file's prefix and suffix, into a token budget
-//     (EstimateTokens). InFile is the prompt without retrieval.
+//     (EstimateTokens), the retrieved block held per region of the file
+//     and the prefix's head trimmed with slack, so that the prompt stays
+//     the same while the user types (region.go). AssembleFrom computes it
+//     afresh. InFile is the prompt without retrieval.
 //
 // Package retrieval/eval measures how much of the hidden rest of a line
 // the assembled prompt carries.

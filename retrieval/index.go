@@ -74,6 +74,8 @@ type Index struct {
 	bmu sync.Mutex
 	df  dfCache // document frequencies for queries; large writes clear it
 
+	regions regions // the retrieved block held per file region
+
 	mu      sync.Mutex
 	files   map[string]fileEntry    // what the index holds, by repository-relative path
 	recent  map[string]time.Time    // edited in the editor, for the recency boost

@@ -1,18 +1,18 @@
 package retrieval
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // InFile assembles a prompt from the current document alone: as much of the
-// text before the cursor as fits (cut at a line start), then the text after
-// it. It is the prompt when retrieval is off or no index exists yet.
+// text before the cursor as fits (cut at a line start, with slack: see
+// trimHead), then the text after it. It is the prompt when retrieval is off
+// or no index exists yet.
 func InFile(q Query) Prompt {
-	budget := q.Budget
-	if budget <= 0 {
-		budget = DefaultBudget
-	}
 	prefix, suffix := q.Text[:q.Offset], q.Text[q.Offset:]
-	suffix = fitHead(suffix, budget/suffixPart)
-	prefix = fitTail(prefix, budget-EstimateTokens(suffix))
+	suffix = fitHead(suffix, suffixTokens(q))
+	prefix = trimHead(prefix, budgetOf(q)-EstimateTokens(suffix))
 	return Prompt{
 		Prefix: prefix,
 		Suffix: suffix,
@@ -27,10 +27,63 @@ func InFile(q Query) Prompt {
 const (
 	// DefaultBudget is the prompt budget in tokens when none is configured.
 	DefaultBudget = 2048
-	// suffixPart: the suffix gets at most budget/suffixPart tokens, the
-	// prefix (and retrieved context) the rest.
+	// suffixPart: by default the suffix gets at most budget/suffixPart
+	// tokens, the prefix (and retrieved context) the rest.
 	suffixPart = 4
+	// headSlack is how far, in tokens, the cut at the top of the prefix
+	// moves at once: it stays put while the prefix grows by up to this
+	// much, so the text after it stays the same (a model server's prompt
+	// cache keeps it).
+	headSlack = 256
+	// slackPart: the slack is at most budget/slackPart, so that a small
+	// budget keeps most of its prefix.
+	slackPart = 4
 )
+
+// budgetOf is q's budget, or the default.
+func budgetOf(q Query) int {
+	if q.Budget <= 0 {
+		return DefaultBudget
+	}
+	return q.Budget
+}
+
+// suffixTokens is the most the suffix of q may take.
+func suffixTokens(q Query) int {
+	if q.SuffixTokens > 0 {
+		return min(q.SuffixTokens, budgetOf(q)/suffixPart)
+	}
+	return budgetOf(q) / suffixPart
+}
+
+// trimHead keeps an end of the text before the cursor (prefix, which
+// starts at the document's start) within budget tokens, cut at a line
+// start. Where fitTail would move the cut a line down with every line
+// typed, trimHead cuts only at the first line start after a multiple of
+// headSlack tokens' worth of bytes (at most budget/slackPart; counted from
+// the document's start, so that typing below does not move it): the cut
+// stays put until the prefix has grown by that much, at the cost of up to
+// that much unused budget.
+func trimHead(prefix string, budget int) string {
+	tail := fitTail(prefix, budget)
+	from := len(prefix) - len(tail)
+	if from == 0 || from > 0 && prefix[from-1] != '\n' {
+		return tail // all of it fits, or not even the cursor's line does
+	}
+	step := min(headSlack, budget/slackPart) * bytesPerToken
+	if step <= 0 {
+		return tail
+	}
+	cut := (from + step - 1) / step * step
+	if cut <= from || cut > len(prefix) {
+		return tail
+	}
+	i := strings.IndexByte(prefix[cut-1:], '\n')
+	if i < 0 {
+		return tail // the cut would fall in the cursor's line
+	}
+	return prefix[cut+i:]
+}
 
 // EstimateTokens over-estimates the BPE token count of s: code tokenizers
 // average 3–4 bytes a token, so it counts one per 3 bytes, plus one per line
@@ -51,8 +104,11 @@ func EstimateTokens(s string) int {
 }
 
 func estimate(bytes, lines, digits int) int {
-	return (bytes-digits+2)/3 + lines + digits
+	return (bytes-digits+bytesPerToken-1)/bytesPerToken + lines + digits
 }
+
+// bytesPerToken is EstimateTokens' rate for text other than digits.
+const bytesPerToken = 3
 
 // fitTail keeps the longest end of s within budget tokens that starts at a
 // line start (or, when even the last line does not fit, the longest end

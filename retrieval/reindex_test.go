@@ -69,7 +69,7 @@ func checkRetrieved(t *testing.T, x *Index, root, text string, present, gone []s
 	cur := strings.SplitAfter(text, "\n")
 	for _, ident := range append(append([]string{}, present...), gone...) {
 		src := "package main\n\nfunc use() int {\n\treturn " + ident
-		p, err := x.Assemble(context.Background(), Query{Path: filepath.Join(root, "main.go"), Language: "go", Text: src, Offset: len(src), Budget: 2048})
+		p, err := x.AssembleFrom(context.Background(), Query{Path: filepath.Join(root, "main.go"), Language: "go", Text: src, Offset: len(src), Budget: 2048}, Sources{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,10 @@ type Query struct {
 	// Share is the least share of the budget (after the suffix) that
 	// retrieved context keeps; 0 means the configured default.
 	Share float64
+	// SuffixTokens caps the suffix; 0 means a quarter of the budget. A
+	// model whose prompt puts the suffix after the prefix re-reads all of
+	// it at every request, so it gets a shorter one.
+	SuffixTokens int
 }
 
 // Prompt is an assembled fill-in-the-middle prompt.

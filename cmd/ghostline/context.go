@@ -9,13 +9,15 @@ import (
 
 	"github.com/ghostline/ghostline/engine"
 	"github.com/ghostline/ghostline/lang"
+	"github.com/ghostline/ghostline/model"
+	"github.com/ghostline/ghostline/pipeline"
 	"github.com/ghostline/ghostline/retrieval"
 )
 
 func init() {
 	register(command{
 		name:    "context",
-		summary: "print the prompt assembled at FILE:LINE:COL (1-based, columns in characters), part by part",
+		summary: "print the prompt assembled at FILE:LINE:COL (1-based, columns in characters), part by part, and the string the model is sent",
 		run:     runContext,
 	})
 }
@@ -58,9 +60,20 @@ func runContext(ctx context.Context, args []string) error {
 	if err := x.Wait(ctx); err != nil {
 		return err
 	}
+	if *budget > 0 {
+		s.Retrieval.ContextTokens = *budget
+	}
+	// The query the pipeline would build: the model's layout, within the
+	// model's window when its server tells it.
+	var m model.Backend
+	if s.Model.Provider != "builtin" {
+		if srv, err := model.Open(s.Model); err == nil {
+			m = srv
+		}
+	}
+	q := pipeline.PromptQuery(ctx, m, pipeline.Request{Path: cur.path, Language: lang.Of(cur.path), Text: cur.text, Offset: cur.offset}, s)
 	t0 := time.Now()
-	p, err := x.Assemble(ctx, retrieval.Query{Path: cur.path, Language: lang.Of(cur.path),
-		Text: cur.text, Offset: cur.offset, Budget: *budget})
+	p, err := x.Assemble(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -79,10 +92,16 @@ func runContext(ctx context.Context, args []string) error {
 			fmt.Println()
 		}
 	}
-	b := *budget
-	if b <= 0 {
-		b = s.Retrieval.ContextTokens
+	fmt.Printf("──── total %d tokens (budget %d), assembled in %s\n", p.Tokens, q.Budget, took.Round(time.Microsecond))
+	l := model.LayoutFor(s.Model)
+	rendered, raw := l.Render(p.Prefix, p.Suffix)
+	switch {
+	case raw:
+		fmt.Printf("──── the prompt %s is sent (%s FIM, %s order, raw):\n%s\n", s.Model.Name, l.FIM.Family, l.FIM.Order(), rendered)
+	case s.Model.Provider == "builtin":
+		fmt.Println("──── the built-in model reads the prefix (the parts above) and the suffix")
+	default:
+		fmt.Printf("──── %s is sent the prefix (the parts above) and the suffix apart; its server's template joins them\n", s.Model.Name)
 	}
-	fmt.Printf("──── total %d tokens (budget %d), assembled in %s\n", p.Tokens, b, took.Round(time.Microsecond))
 	return nil
 }

@@ -29,7 +29,7 @@ func TestDoctor(t *testing.T) {
 		want           []string
 	}{
 		{"server works", fmt.Sprintf(`{"model":{"endpoint":%q}}`, fake.URL()), false,
-			[]string{"ok   endpoint", "ok   model", "insert capability", "ok   generate", "ok   index", "ok   telemetry", "ghostline is ready"}},
+			[]string{"ok   endpoint", "ok   model", "raw prompts with the qwen FIM tokens, PSM order", "ok   generate", "ok   index", "ok   telemetry", "ghostline is ready"}},
 		{"no server, auto", fmt.Sprintf(`{"model":{"endpoint":%q}}`, down), false,
 			[]string{"FAIL endpoint", "→ start Ollama: ollama serve", "no model server: ghostline will use its built-in model"}},
 		{"no server, ollama asked for", fmt.Sprintf(`{"model":{"provider":"ollama","endpoint":%q}}`, down), true,

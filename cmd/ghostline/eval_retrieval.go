@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/retrieval/eval"
 )
 
@@ -31,8 +32,9 @@ func runEvalRetrieval(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeLog()
+	// The suffix as the configured model's layout caps it.
 	rep, err := eval.Run(ctx, eval.Options{Repo: *repo, Samples: *samples, Seed: *seed, Budget: *budget,
-		Config: s.Retrieval, Progress: newProgressBar()})
+		SuffixTokens: model.LayoutFor(s.Model).SuffixTokens, Config: s.Retrieval, Progress: newProgressBar()})
 	if err != nil {
 		return err
 	}

@@ -200,6 +200,9 @@ type ReplayOptions struct {
 	// PauseAnywhere pauses after any keystroke that ends a token, not only
 	// at line ends.
 	PauseAnywhere bool
+	// PauseAt, when set, marks the keystrokes (rune indexes) after which
+	// the typist pauses, instead of Pauses.
+	PauseAt map[int]bool
 }
 
 // ReplayResult counts what the replay cost.
@@ -279,7 +282,10 @@ func inlineRequest(ctx context.Context, c *lsptest.Client, uri string, line, col
 func (t *typist) typeText(ctx context.Context, o ReplayOptions) ([]*keystroke, error) {
 	minGap, maxGap, pause := cmp.Or(o.MinGap, 40*time.Millisecond), cmp.Or(o.MaxGap, 120*time.Millisecond), cmp.Or(o.Pause, 500*time.Millisecond)
 	rng := rand.New(rand.NewPCG(o.Seed, 7))
-	pauseAt := pausePoints(o.Typed, o.Pauses, o.PauseAnywhere)
+	pauseAt := o.PauseAt
+	if pauseAt == nil {
+		pauseAt = pausePoints(o.Typed, o.Pauses, o.PauseAnywhere)
+	}
 	var keys []*keystroke
 	var prev *lsptest.Pending
 	next := time.Now()

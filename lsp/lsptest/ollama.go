@@ -23,6 +23,10 @@ type Ollama struct {
 	delay     time.Duration
 	reply     func(GenerateRequest) string
 	generates []GenerateRequest
+	// perToken, when set, is the time a prompt token the cache lacks takes
+	// to evaluate (see SetPromptCost); cached is the last prompt evaluated.
+	perToken time.Duration
+	cached   string
 }
 
 // OllamaMode is how /api/generate answers.
@@ -111,6 +115,60 @@ func (o *Ollama) SetReply(f func(GenerateRequest) string) {
 	o.mu.Unlock()
 }
 
+// SetPromptCost makes /api/generate answer like a model server with a
+// prompt cache: after perToken for each token (3 bytes) of the rendered
+// prompt past its longest common prefix with the previous one, as
+// Ollama's runner evaluates only what its cache lacks. A request
+// cancelled meanwhile leaves what was evaluated of it in the cache.
+func (o *Ollama) SetPromptCost(perToken time.Duration) {
+	o.mu.Lock()
+	o.perToken = perToken
+	o.mu.Unlock()
+}
+
+// Rendered is the prompt as the model sees it: the raw prompt, or the
+// prompt and suffix through QwenTemplate.
+func (g GenerateRequest) Rendered() string {
+	if g.Raw || g.Suffix == "" {
+		return g.Prompt
+	}
+	return "<|fim_prefix|>" + g.Prompt + "<|fim_suffix|>" + g.Suffix + "<|fim_middle|>"
+}
+
+// CommonPrefix is the length of the longest common prefix of a and b.
+func CommonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
+}
+
+// evaluate waits as long as evaluating what the cache lacks of prompt
+// takes, and caches what it evaluated; false when r ended first.
+func (o *Ollama) evaluate(r *http.Request, prompt string) bool {
+	o.mu.Lock()
+	per, cached := o.perToken, o.cached
+	o.mu.Unlock()
+	if per <= 0 {
+		return true
+	}
+	common := CommonPrefix(cached, prompt)
+	start := time.Now()
+	d := time.Duration((len(prompt)-common+2)/3) * per
+	select {
+	case <-time.After(d):
+	case <-r.Context().Done():
+	}
+	done := min(len(prompt), common+3*int(time.Since(start)/per))
+	o.mu.Lock()
+	o.cached = prompt[:done]
+	o.mu.Unlock()
+	return done == len(prompt)
+}
+
 // Generates returns the /api/generate requests received so far.
 func (o *Ollama) Generates() []GenerateRequest {
 	o.mu.Lock()
@@ -129,6 +187,9 @@ func (o *Ollama) generate(w http.ResponseWriter, r *http.Request) {
 	mode, delay, reply := o.mode, o.delay, o.reply
 	o.mu.Unlock()
 
+	if !o.evaluate(r, req.Rendered()) {
+		return
+	}
 	switch mode {
 	case OllamaHTTPError:
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "llama runner process has terminated: exit status 2"})

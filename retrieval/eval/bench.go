@@ -56,7 +56,7 @@ func Bench(ctx context.Context, o Options) (BenchReport, error) {
 		x.Close()
 		return r, err
 	}
-	samples, err := draw(files, o.Samples, o.Seed, o.Budget)
+	samples, err := draw(files, o.Samples, o.Seed, o.Budget, 0)
 	if err != nil {
 		x.Close()
 		return r, err

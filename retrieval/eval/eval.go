@@ -22,8 +22,11 @@ type Options struct {
 	Repo    string
 	Samples int
 	Seed    uint64
-	Budget  int              // tokens; 0: Config.ContextTokens
-	Config  config.Retrieval // chunking and index location
+	Budget  int // tokens; 0: Config.ContextTokens
+	// SuffixTokens caps the suffix (the model's layout); 0: a quarter of
+	// the budget.
+	SuffixTokens int
+	Config       config.Retrieval // chunking and index location
 	// Progress receives the indexing progress (the index is built or
 	// refreshed first).
 	Progress retrieval.Progress
@@ -54,6 +57,10 @@ type Report struct {
 	Rows                []Row
 }
 
+// regionTyped is how many lines before a sample's the region-stable row
+// enters its region.
+const regionTyped = 3
+
 // recentFiles is how many "recently opened" files the Jaccard baseline
 // looks at, as Copilot's neighbouring-tabs context does.
 const recentFiles = 20
@@ -69,6 +76,7 @@ var evalLanguages = map[string]bool{
 type sample struct {
 	file   *file
 	q      retrieval.Query
+	entry  retrieval.Query // the cursor regionTyped lines up, those lines not yet typed
 	truth  []string        // distinct identifiers of the hidden rest of the line
 	inFile map[string]bool // identifiers of the visible current file
 }
@@ -102,7 +110,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if len(files) == 0 {
 		return Report{}, fmt.Errorf("eval: no source files under %s", o.Repo)
 	}
-	samples, err := draw(files, o.Samples, o.Seed, o.Budget)
+	samples, err := draw(files, o.Samples, o.Seed, o.Budget, o.SuffixTokens)
 	if err != nil {
 		return Report{}, err
 	}
@@ -138,6 +146,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			return x.AssembleFrom(ctx, s.q, retrieval.Sources{NoSnippets: true})
 		}},
 		{"declarations + snippets", func(s sample) (retrieval.Prompt, error) {
+			return x.AssembleFrom(ctx, s.q, retrieval.Sources{})
+		}},
+		// As when typing: the block is computed on entering the region, at
+		// the start of the line regionTyped lines up (with the lines typed
+		// since not there yet), and held for the cursor unless a fresh one
+		// is clearly better.
+		{"region-stable, 3 lines up", func(s sample) (retrieval.Prompt, error) {
+			if _, err := x.Assemble(ctx, s.entry); err != nil {
+				return retrieval.Prompt{}, err
+			}
 			return x.Assemble(ctx, s.q)
 		}},
 	}
@@ -214,7 +232,7 @@ func set(ids []string) map[string]bool {
 // non-blank line; every other cursor at the line's first non-blank
 // character, the others inside the line. Cursors whose hidden rest of line
 // has no identifier are drawn again.
-func draw(files []*file, n int, seed uint64, budget int) ([]sample, error) {
+func draw(files []*file, n int, seed uint64, budget, suffixTokens int) ([]sample, error) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	var out []sample
 	for tries := 0; len(out) < n && tries < n*50; tries++ {
@@ -243,9 +261,19 @@ func draw(files []*file, n int, seed uint64, budget int) ([]sample, error) {
 			continue
 		}
 		text := f.text[:start+col] + f.text[end:]
+		from := start // regionTyped lines up
+		for range regionTyped {
+			if from > 0 {
+				from = strings.LastIndexByte(f.text[:from-1], '\n') + 1
+			}
+		}
+		q := retrieval.Query{Path: f.abs, Language: f.lang, Text: text, Offset: start + col, Budget: budget, SuffixTokens: suffixTokens}
+		entry := q
+		entry.Text, entry.Offset = f.text[:from]+f.text[end:], from
 		out = append(out, sample{
 			file:   f,
-			q:      retrieval.Query{Path: f.abs, Language: f.lang, Text: text, Offset: start + col, Budget: budget},
+			q:      q,
+			entry:  entry,
 			truth:  truth,
 			inFile: set(retrieval.Identifiers(f.lang, text)),
 		})

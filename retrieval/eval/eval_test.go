@@ -56,12 +56,12 @@ func TestGolden(t *testing.T) {
 
 func TestDrawIsDeterministic(t *testing.T) {
 	files := []*file{{rel: "a.go", abs: "../testdata/repo/store/store.go", lang: "go"}}
-	a, err := draw(files, 10, 7, 100)
+	a, err := draw(files, 10, 7, 100, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	files[0].lines = nil
-	b, _ := draw(files, 10, 7, 100)
+	b, _ := draw(files, 10, 7, 100, 0)
 	for i := range a {
 		if a[i].q.Offset != b[i].q.Offset || len(a[i].truth) == 0 {
 			t.Fatalf("sample %d differs or has no ground truth", i)
