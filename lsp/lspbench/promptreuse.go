@@ -146,27 +146,14 @@ func PromptReuse(ctx context.Context, srv TypingServer, ol *lsptest.Ollama, o Re
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", o.File, err)
 	}
-	c, err := lsptest.Start(ctx, srv.Bin, lsptest.Options{Args: srv.Args, Env: srv.Env, Dir: o.Repo})
-	if err != nil {
+	c, withStderr, err := startServer(ctx, srv, o.Repo, 0)
+	if c == nil {
 		return res, err
 	}
 	defer c.Close()
-	fail := func(err error) (ReuseResult, error) {
-		if tail := lastLines(c.Stderr(), 10); tail != "" {
-			err = fmt.Errorf("%w\n%s stderr:\n%s", err, srv.Name, tail)
-		}
-		return res, err
-	}
-	if _, err := c.Initialize(ctx, lsptest.InitOptions{RootURI: "file://" + o.Repo, Settings: srv.Settings, WorkDoneProgress: srv.Progress}); err != nil {
-		return fail(fmt.Errorf("initialize: %w", err))
-	}
-	if srv.Ready != nil {
-		rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
-		err := srv.Ready(rctx, c)
-		cancel()
-		if err != nil {
-			return fail(fmt.Errorf("waiting for start-up work: %w", err))
-		}
+	fail := func(err error) (ReuseResult, error) { return res, withStderr(err) }
+	if err != nil {
+		return fail(err)
 	}
 	uri := "file://" + filepath.Join(o.Repo, o.File)
 	if err := c.DidOpen(ctx, uri, "go", doc); err != nil {
@@ -186,23 +173,10 @@ func PromptReuse(ctx context.Context, srv TypingServer, ol *lsptest.Ollama, o Re
 		}
 		keys = append(keys, ks...)
 	}
-	for _, k := range keys {
-		select {
-		case <-k.done:
-		case <-ctx.Done():
-			return fail(ctx.Err())
-		}
-		if k.err != nil && !isCancelled(k.err) {
-			return fail(k.err)
-		}
-		if k.pause {
-			res.Pauses++
-			if k.err == nil && hasItems(k.result) {
-				res.Answered++
-				res.PauseToAnswer = append(res.PauseToAnswer, k.answered.Sub(k.sent))
-			}
-		}
+	if err := waitKeys(ctx, keys); err != nil {
+		return fail(err)
 	}
+	res.Pauses, res.Answered, res.PauseToAnswer = pauseAnswers(keys)
 	res.Keystrokes = len(keys)
 	prev := ""
 	for _, g := range ol.Generates()[calls0:] {

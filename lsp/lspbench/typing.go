@@ -137,29 +137,16 @@ func Typing(ctx context.Context, srv TypingServer, o TypingOptions) (TypingResul
 		return res, err
 	}
 	t0 := time.Now()
-	c, err := lsptest.Start(ctx, srv.Bin, lsptest.Options{Args: srv.Args, Env: srv.Env, Dir: o.Repo})
-	if err != nil {
+	c, withStderr, err := startServer(ctx, srv, o.Repo, o.StartTimeout)
+	if c == nil {
 		return res, err
 	}
 	defer c.Close()
-	fail := func(err error) (TypingResult, error) {
-		if tail := lastLines(c.Stderr(), 10); tail != "" {
-			err = fmt.Errorf("%w\n%s stderr:\n%s", err, srv.Name, tail)
-		}
-		return res, err
+	fail := func(err error) (TypingResult, error) { return res, withStderr(err) }
+	if err != nil {
+		return fail(err)
 	}
 	pid := c.Pid()
-	if _, err := c.Initialize(ctx, lsptest.InitOptions{RootURI: "file://" + o.Repo, Settings: srv.Settings, WorkDoneProgress: srv.Progress}); err != nil {
-		return fail(fmt.Errorf("initialize: %w", err))
-	}
-	if srv.Ready != nil {
-		rctx, cancel := context.WithTimeout(ctx, cmp.Or(o.StartTimeout, 5*time.Minute))
-		err := srv.Ready(rctx, c)
-		cancel()
-		if err != nil {
-			return fail(fmt.Errorf("waiting for start-up work: %w", err))
-		}
-	}
 	if err := quiet(ctx, pid); err != nil {
 		return fail(err)
 	}
@@ -199,15 +186,8 @@ func Typing(ctx context.Context, srv TypingServer, o TypingOptions) (TypingResul
 	if err != nil {
 		return fail(err)
 	}
-	for _, k := range keys {
-		select {
-		case <-k.done:
-		case <-ctx.Done():
-			return fail(ctx.Err())
-		}
-		if k.err != nil && !isCancelled(k.err) {
-			return fail(k.err)
-		}
+	if err := waitKeys(ctx, keys); err != nil {
+		return fail(err)
 	}
 	// The last answer is in; what the server does next (debounced
 	// re-indexing, telemetry writes) is still the cost of this typing.
@@ -222,16 +202,7 @@ func Typing(ctx context.Context, srv TypingServer, o TypingOptions) (TypingResul
 	res.TypingCPU = max(0, cpu1-cpu0-time.Duration(float64(res.IdleCPUPerSec)*res.Typing.Seconds()))
 	res.BackendCalls = srv.BackendCalls() - calls0
 	res.Keystrokes = len(keys)
-	for _, k := range keys {
-		if !k.pause {
-			continue
-		}
-		res.Pauses++
-		if k.err == nil && hasItems(k.result) {
-			res.Answered++
-			res.PauseToAnswer = append(res.PauseToAnswer, k.answered.Sub(k.sent))
-		}
-	}
+	res.Pauses, res.Answered, res.PauseToAnswer = pauseAnswers(keys)
 	if res.PeakRSS, err = peakRSS(pid); err != nil {
 		return fail(err)
 	}
@@ -248,6 +219,67 @@ func Typing(ctx context.Context, srv TypingServer, o TypingOptions) (TypingResul
 		return fail(fmt.Errorf("shutdown: %w", err))
 	}
 	return res, nil
+}
+
+// startServer starts srv in repo, initializes it and waits for its
+// start-up work (up to timeout, 5 minutes if 0). The client is nil when
+// the process did not start; withStderr adds the tail of its stderr to an
+// error.
+func startServer(ctx context.Context, srv TypingServer, repo string, timeout time.Duration) (c *lsptest.Client, withStderr func(error) error, err error) {
+	c, err = lsptest.Start(ctx, srv.Bin, lsptest.Options{Args: srv.Args, Env: srv.Env, Dir: repo})
+	if err != nil {
+		return nil, nil, err
+	}
+	withStderr = func(err error) error {
+		if tail := lastLines(c.Stderr(), 10); tail != "" {
+			err = fmt.Errorf("%w\n%s stderr:\n%s", err, srv.Name, tail)
+		}
+		return err
+	}
+	if _, err := c.Initialize(ctx, lsptest.InitOptions{RootURI: "file://" + repo, Settings: srv.Settings, WorkDoneProgress: srv.Progress}); err != nil {
+		return c, withStderr, fmt.Errorf("initialize: %w", err)
+	}
+	if srv.Ready != nil {
+		rctx, cancel := context.WithTimeout(ctx, cmp.Or(timeout, 5*time.Minute))
+		err := srv.Ready(rctx, c)
+		cancel()
+		if err != nil {
+			return c, withStderr, fmt.Errorf("waiting for start-up work: %w", err)
+		}
+	}
+	return c, withStderr, nil
+}
+
+// waitKeys waits for every keystroke's answer; an error other than a
+// cancellation ends the replay.
+func waitKeys(ctx context.Context, keys []*keystroke) error {
+	for _, k := range keys {
+		select {
+		case <-k.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if k.err != nil && !isCancelled(k.err) {
+			return k.err
+		}
+	}
+	return nil
+}
+
+// pauseAnswers counts the pauses, those answered with a suggestion, and
+// the time from the keystroke before each to its answer.
+func pauseAnswers(keys []*keystroke) (pauses, answered int, toAnswer []time.Duration) {
+	for _, k := range keys {
+		if !k.pause {
+			continue
+		}
+		pauses++
+		if k.err == nil && hasItems(k.result) {
+			answered++
+			toAnswer = append(toAnswer, k.answered.Sub(k.sent))
+		}
+	}
+	return pauses, answered, toAnswer
 }
 
 // quietCPU: a process that spends less than this in quietWindow is done
