@@ -70,6 +70,9 @@ func (x *Index) assemble(ctx context.Context, q Query, s Sources, held bool) (Pr
 	if h == nil || s.NoDecls && s.NoSnippets {
 		return InFile(q), nil
 	}
+	x.mu.Lock()
+	since := x.writes
+	x.mu.Unlock()
 	parts, members, err := x.retrieve(ctx, h.Index, q, s)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -85,7 +88,7 @@ func (x *Index) assemble(ctx context.Context, q Query, s Sources, held bool) (Pr
 	l := newLayout(q, share)
 	b := l.block(parts, l.ctxBudget)
 	if held {
-		b = x.regions.choose(q, l, parts, b, x.fileHash)
+		b = x.regions.choose(q, l, parts, b, func(rel string) string { return x.fileHash(rel, since) })
 	}
 	p := l.prompt(b)
 	p.Members = members
@@ -93,11 +96,12 @@ func (x *Index) assemble(ctx context.Context, q Query, s Sources, held bool) (Pr
 }
 
 // fileHash is the content hash of the indexed file at rel, "" when the
-// index does not hold it.
-func (x *Index) fileHash(rel string) string {
+// index does not hold it or its record changed after write number since
+// (a search begun before may have read its old text).
+func (x *Index) fileHash(rel string, since uint64) string {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if e, ok := x.files[rel]; ok {
+	if e, ok := x.files[rel]; ok && x.changedAt[rel] <= since {
 		return e.hash
 	}
 	return ""

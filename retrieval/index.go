@@ -75,6 +75,10 @@ type Index struct {
 	df  dfCache // document frequencies for queries; large writes clear it
 
 	regions regions // the retrieved block held per file region
+	// writes counts index writes; changedAt is the count at which each
+	// file's record last changed (for the held blocks, see fileHash).
+	writes    uint64
+	changedAt map[string]uint64
 
 	mu      sync.Mutex
 	files   map[string]fileEntry    // what the index holds, by repository-relative path
@@ -801,7 +805,12 @@ func (w *writer) flush() error {
 		return fmt.Errorf("index batch: %w", err)
 	}
 	w.x.mu.Lock()
+	w.x.writes++
+	if w.x.changedAt == nil {
+		w.x.changedAt = map[string]uint64{}
+	}
 	for p, e := range w.entries {
+		w.x.changedAt[p] = w.x.writes
 		if e == nil {
 			delete(w.x.files, p)
 		} else {
