@@ -29,6 +29,7 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 	bin := fs.String("bin", "", "ghostline binary to measure (default: this one)")
 	seed := fs.Uint64("seed", 1, "random seed of the typing rhythm")
 	which := fs.String("retrieval", "both", "replay with retrieval on, off or both")
+	name := fs.String("model", "qwen2.5-coder:1.5b-base", "model name (its FIM family decides the prompt's order: codellama:7b-code is suffix-first)")
 	dump := fs.String("dump", "", "write every rendered prompt to `DIR`/on-N.txt and off-N.txt (retrieval on, off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -65,6 +66,7 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 		ol := lsptest.NewOllama()
 		srv := lspbench.Ghostline(*bin, home, ol)
 		srv.Settings["retrieval"] = map[string]any{"enabled": retrieval}
+		srv.Settings["model"].(map[string]any)["name"] = *name
 		srv.Name = map[bool]string{true: "retrieval on", false: "retrieval off"}[retrieval]
 		if !retrieval {
 			srv.Ready = nil // no index to wait for
@@ -82,8 +84,8 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 			}
 		}
 	}
-	fmt.Printf("prompt reuse: the last %d lines of %d functions of %s typed back (%s), VS Code style, %s-%s between keys, %s pauses every 5-12 characters and at line ends; fake Ollama evaluating %s per uncached prompt token\n",
-		*lines, *funcs, *file, *repo, o.MinGap, o.MaxGap, o.Pause, *perToken)
+	fmt.Printf("prompt reuse: the last %d lines of %d functions of %s typed back (%s), VS Code style, %s-%s between keys, %s pauses every 5-12 characters and at line ends; fake Ollama serving %s, evaluating %s per uncached prompt token\n",
+		*lines, *funcs, *file, *repo, o.MinGap, o.MaxGap, o.Pause, *name, *perToken)
 	row := func(name string, f func(r lspbench.ReuseResult) string) {
 		fmt.Printf("  %-40s", name)
 		for _, r := range results {
