@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/agnivade/levenshtein"
+
 	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/retrieval"
 )
@@ -96,27 +98,11 @@ func Draw(files []retrieval.File, n int, seed uint64) ([]Sample, error) {
 // EditSimilarity is 1 - Levenshtein(a, b) / max(len(a), len(b)), in runes;
 // two empty strings are identical.
 func EditSimilarity(a, b string) float64 {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) == 0 && len(rb) == 0 {
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if la == 0 && lb == 0 {
 		return 1
 	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+	return 1 - float64(levenshtein.ComputeDistance(a, b))/float64(max(la, lb))
 }
 
 // pickLine picks a file and a line of it uniformly: the file's index, its

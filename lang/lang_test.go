@@ -268,3 +268,14 @@ func BenchmarkScan(b *testing.B) {
 		l.Scan(string(src), State{}, func(Span) {})
 	}
 }
+
+func TestIndentWidth(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want int
+	}{{"", 0}, {"x", 0}, {"  x", 2}, {"\tx", 4}, {"\t  x", 6}, {"    ", 4}} {
+		if got := IndentWidth(c.line); got != c.want {
+			t.Errorf("IndentWidth(%q) = %d, want %d", c.line, got, c.want)
+		}
+	}
+}

@@ -174,3 +174,20 @@ func (l *Language) Spans(src string) []Span {
 // lexed from its start): Comment when src ends inside a comment, String
 // inside a string.
 func (l *Language) At(src string) Class { return l.Scan(src, State{}, nil).Class() }
+
+// IndentWidth is the width of line's leading blanks, a tab counting as
+// four columns: the one measure that indentation rules compare.
+func IndentWidth(line string) int {
+	w := 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ':
+			w++
+		case '\t':
+			w += 4
+		default:
+			return w
+		}
+	}
+	return w
+}

@@ -2,6 +2,8 @@ package postprocess
 
 import (
 	"strings"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // cutAtBlockEnd ends a multi-line suggestion where the block it started in
@@ -67,13 +69,13 @@ lines:
 				}
 				closed = true
 			case startLevel > 0:
-			case indentOf(l) < ref:
+			case lang.IndentWidth(l) < ref:
 				if !c.endsBlock(l, ls[i+1:]) {
 					end = i
 					break lines
 				}
 				closed = true
-			case indentOf(l) == ref && prevBlank && deeper:
+			case lang.IndentWidth(l) == ref && prevBlank && deeper:
 				end = i
 				break lines
 			}
@@ -81,7 +83,7 @@ lines:
 		if !closed && minLevel < 0 && !blank {
 			closed = true // "b)": closed the enclosing bracket further along
 		}
-		if !blank && (indentOf(l) > ref || level > 0) && i > 0 {
+		if !blank && (lang.IndentWidth(l) > ref || level > 0) && i > 0 {
 			deeper = true
 		}
 		if level > 0 {
@@ -106,17 +108,17 @@ lines:
 // first non-blank line.
 func (c *cursor) refIndent(ls []string) int {
 	if !c.freshLine() {
-		return indentOf(c.linePrefix)
+		return lang.IndentWidth(c.linePrefix)
 	}
 	for i, l := range ls {
 		if !isBlank(l) {
 			if i == 0 {
-				return indentOf(c.linePrefix + l)
+				return lang.IndentWidth(c.linePrefix + l)
 			}
-			return indentOf(l)
+			return lang.IndentWidth(l)
 		}
 	}
-	return indentOf(c.linePrefix)
+	return lang.IndentWidth(c.linePrefix)
 }
 
 // onlyCloserLine reports a line of nothing but closing brackets and the
@@ -143,7 +145,7 @@ func (c *cursor) endsBlock(l string, after []string) bool {
 	}
 	for _, a := range after {
 		if !isBlank(a) {
-			return indentOf(a) <= indentOf(l)
+			return lang.IndentWidth(a) <= lang.IndentWidth(l)
 		}
 	}
 	return true

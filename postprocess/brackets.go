@@ -65,7 +65,7 @@ func openBrackets(l *lang.Language, prefix string) ([]openBracket, lang.State) {
 		for i := sp.Start; i < sp.End; i++ {
 			if p := pairOf(l, text[i], true); p >= 0 {
 				ls := strings.LastIndexByte(text[:i], '\n') + 1
-				open = append(open, openBracket{p, i >= lineStart, indentOf(text[ls:i])})
+				open = append(open, openBracket{p, i >= lineStart, lang.IndentWidth(text[ls:i])})
 			} else if p := pairOf(l, text[i], false); p >= 0 && len(open) > 0 && open[len(open)-1].pair == p {
 				open = open[:len(open)-1]
 			}
@@ -261,7 +261,7 @@ func (c *cursor) suffixClaims(s string) []bool {
 			ls := strings.LastIndexByte(suffix[:i], '\n') + 1
 			ind := -1
 			if isBlank(suffix[ls:i]) && ls > 0 {
-				ind = indentOf(suffix[ls:i])
+				ind = lang.IndentWidth(suffix[ls:i])
 			}
 			pick, less := -1, -1
 			for k := limit - 1; k >= 0; k-- {

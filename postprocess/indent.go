@@ -1,6 +1,10 @@
 package postprocess
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ghostline/ghostline/lang"
+)
 
 // indentation is how the document indents: with tabs, or with unit spaces
 // a level (unit 0: no indented line seen).
@@ -27,7 +31,7 @@ func reindent(c *cursor, s string) string {
 	if own < 2 {
 		own = 4
 	}
-	prev := indentOf(c.linePrefix + ls[0])
+	prev := lang.IndentWidth(c.linePrefix + ls[0])
 	for i := 1; i < len(ls); i++ {
 		l := ls[i]
 		ws := l[:len(l)-len(strings.TrimLeft(l, " \t"))]
@@ -46,7 +50,7 @@ func reindent(c *cursor, s string) string {
 		case !doc.tabs && doc.unit > 1 && spaces%doc.unit != 0 && (spaces%doc.unit == 1 || spaces%doc.unit == doc.unit-1):
 			ls[i] = strings.Repeat(" ", snap(spaces, doc.unit, prev)) + l[len(ws):]
 		}
-		prev = indentOf(ls[i])
+		prev = lang.IndentWidth(ls[i])
 	}
 	return strings.Join(ls, "\n")
 }

@@ -168,23 +168,6 @@ func hasWord(s string) bool {
 
 func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
 
-// indentOf is the width of the leading blanks of l, a tab counting as
-// four columns.
-func indentOf(l string) int {
-	n := 0
-	for i := 0; i < len(l); i++ {
-		switch l[i] {
-		case ' ':
-			n++
-		case '\t':
-			n += 4
-		default:
-			return n
-		}
-	}
-	return n
-}
-
 // nextLines returns the suffix's first n non-blank lines after the
 // cursor's line.
 func (c *cursor) nextLines(n int) []string {

@@ -135,7 +135,7 @@ func Extract(c *Context, s *Suggestion, dst []float64) {
 	}
 	v[3] = log1p(float64(len(line)))
 	v[4] = log1p(float64(len(trimmed)))
-	v[5] = log1p(float64(indentWidth(line)))
+	v[5] = log1p(float64(lang.IndentWidth(line)))
 	v[6] = b2f(strings.TrimSpace(rest) == "")
 	v[7] = b2f(c.Suffix == "" || isSpace(c.Suffix[0]))
 	v[8] = b2f(inComment)
@@ -276,21 +276,6 @@ func firstNonBlankLine(s string) string {
 		s = rest
 	}
 	return ""
-}
-
-func indentWidth(line string) int {
-	w := 0
-	for i := 0; i < len(line); i++ {
-		switch line[i] {
-		case ' ':
-			w++
-		case '\t':
-			w += 4
-		default:
-			return w
-		}
-	}
-	return w
 }
 
 // repeatedLines is the fraction of the suggestion's substantial lines that
