@@ -13,10 +13,11 @@ import (
 )
 
 // Rules are the built-in secret rules plus the user's. A Rules is immutable
-// and safe for concurrent use; the zero value is not: use Default or For.
+// (but for RedactLines' memo) and safe for concurrent use; the zero value is not: use Default or For.
 type Rules struct {
 	paths    []string         // user globs
 	patterns []*regexp.Regexp // user content patterns
+	lines    lineCache        // RedactLines' memo
 }
 
 // Redacted replaces each secret value in text sent onward.

@@ -39,36 +39,39 @@ func TestPath(t *testing.T) {
 	}
 }
 
+// redactCases are texts and what Redact makes of them.
+var redactCases = []struct {
+	in, want string
+}{
+	// Known formats.
+	{"aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = [redacted]"},
+	{`key := "ghp_0123456789abcdefghijABCDEFGHIJ012345"`, `key := "[redacted]"`},
+	{"STRIPE=sk_live_4eC39HqLyjWDarjtT1zdp7dc", "STRIPE=[redacted]"},
+	{"const k = 'AIzaSyA1234567890abcdefghijklmnopqrstuv'", "const k = '[redacted]'"},
+	{"slack: xoxb-123456789012-abcdefghijkl", "slack: [redacted]"},
+	{"-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nxyz\n-----END RSA PRIVATE KEY-----\nafter", "-----BEGIN RSA PRIVATE KEY-----[redacted]-----END RSA PRIVATE KEY-----\nafter"},
+	{"url: postgres://app:Sup3rS3cret@db:5432/app", "url: postgres://app:[redacted]@db:5432/app"},
+	// Assignments.
+	{"  password: s3cr3tP4ss", "  password: [redacted]"},
+	{`DB_PASSWORD="hunter2"`, `DB_PASSWORD="[redacted]"`},
+	{`{"client_secret": "abcdefgh"}`, `{"client_secret": "[redacted]"}`},
+	{"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY=[redacted]"},
+	{"api_key => 'k3y-4-real'", "api_key => '[redacted]'"},
+	// Not secrets.
+	{"password := os.Getenv(\"DB_PASSWORD\")", "password := os.Getenv(\"DB_PASSWORD\")"},
+	{"token = lexer.Next()", "token = lexer.Next()"},
+	{"password: ${DB_PASSWORD}", "password: ${DB_PASSWORD}"},
+	{`secret = ""`, `secret = ""`},
+	{"if tok == token.EOF {", "if tok == token.EOF {"},
+	{"password: xxxxxxxx", "password: xxxxxxxx"},
+	{"func (t *Token) String() string", "func (t *Token) String() string"},
+	{"func TestReverseProxyInvalidUpstream100ContinueDoNotHang(t *testing.T) {", "func TestReverseProxyInvalidUpstream100ContinueDoNotHang(t *testing.T) {"},
+	{"k := \"MIIBCgKCAQEAxcl69ROJdxjN+MJZnbFrYxyQooADCsJ6VDkuMyNQIix\"", "k := \"[redacted]\""},
+	{"sum := sha256.Sum256(data) // 0123456789abcdef0123456789abcdef01234567", "sum := sha256.Sum256(data) // 0123456789abcdef0123456789abcdef01234567"},
+}
+
 func TestRedact(t *testing.T) {
-	for _, tc := range []struct {
-		in, want string
-	}{
-		// Known formats.
-		{"aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_access_key_id = [redacted]"},
-		{`key := "ghp_0123456789abcdefghijABCDEFGHIJ012345"`, `key := "[redacted]"`},
-		{"STRIPE=sk_live_4eC39HqLyjWDarjtT1zdp7dc", "STRIPE=[redacted]"},
-		{"const k = 'AIzaSyA1234567890abcdefghijklmnopqrstuv'", "const k = '[redacted]'"},
-		{"slack: xoxb-123456789012-abcdefghijkl", "slack: [redacted]"},
-		{"-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nxyz\n-----END RSA PRIVATE KEY-----\nafter", "-----BEGIN RSA PRIVATE KEY-----[redacted]-----END RSA PRIVATE KEY-----\nafter"},
-		{"url: postgres://app:Sup3rS3cret@db:5432/app", "url: postgres://app:[redacted]@db:5432/app"},
-		// Assignments.
-		{"  password: s3cr3tP4ss", "  password: [redacted]"},
-		{`DB_PASSWORD="hunter2"`, `DB_PASSWORD="[redacted]"`},
-		{`{"client_secret": "abcdefgh"}`, `{"client_secret": "[redacted]"}`},
-		{"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY=[redacted]"},
-		{"api_key => 'k3y-4-real'", "api_key => '[redacted]'"},
-		// Not secrets.
-		{"password := os.Getenv(\"DB_PASSWORD\")", "password := os.Getenv(\"DB_PASSWORD\")"},
-		{"token = lexer.Next()", "token = lexer.Next()"},
-		{"password: ${DB_PASSWORD}", "password: ${DB_PASSWORD}"},
-		{`secret = ""`, `secret = ""`},
-		{"if tok == token.EOF {", "if tok == token.EOF {"},
-		{"password: xxxxxxxx", "password: xxxxxxxx"},
-		{"func (t *Token) String() string", "func (t *Token) String() string"},
-		{"func TestReverseProxyInvalidUpstream100ContinueDoNotHang(t *testing.T) {", "func TestReverseProxyInvalidUpstream100ContinueDoNotHang(t *testing.T) {"},
-		{"k := \"MIIBCgKCAQEAxcl69ROJdxjN+MJZnbFrYxyQooADCsJ6VDkuMyNQIix\"", "k := \"[redacted]\""},
-		{"sum := sha256.Sum256(data) // 0123456789abcdef0123456789abcdef01234567", "sum := sha256.Sum256(data) // 0123456789abcdef0123456789abcdef01234567"},
-	} {
+	for _, tc := range redactCases {
 		got, _ := Default().Redact(tc.in)
 		if got != tc.want {
 			t.Errorf("Redact(%q)\n got %q\nwant %q", tc.in, got, tc.want)
