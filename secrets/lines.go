@@ -43,12 +43,7 @@ func (r *Rules) RedactLines(text string) (string, int) {
 	var b strings.Builder // written from the first line that changes
 	total, at := 0, 0     // values replaced; text before at is in b
 	for start := 0; start < len(text); {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
-		}
+		end := lineEnd(text, start)
 		line := text[start:end]
 		next := end + 1
 		if line == "" {

@@ -236,13 +236,7 @@ func (r *Rules) find(text string) []span {
 			hay = lower
 		}
 		for _, start := range candidateLines(hay, ru.literals) {
-			end := strings.IndexByte(text[start:], '\n')
-			if end < 0 {
-				end = len(text)
-			} else {
-				end += start
-			}
-			line := text[start:end]
+			line := text[start:lineEnd(text, start)]
 			for _, m := range ru.re.FindAllStringSubmatchIndex(line, -1) {
 				g, quoted := ru.group, ru.assign
 				if ru.assign && m[2*3] >= 0 {
@@ -277,6 +271,15 @@ func (r *Rules) find(text string) []span {
 		merged = append(merged, s)
 	}
 	return merged
+}
+
+// lineEnd is the offset of the end of the line of text that starts at
+// start (its newline, or the end of text).
+func lineEnd(text string, start int) int {
+	if i := strings.IndexByte(text[start:], '\n'); i >= 0 {
+		return start + i
+	}
+	return len(text)
 }
 
 // candidateLines returns the start of each line of text that holds one of
