@@ -41,7 +41,7 @@ lines:
 		startLevel, inCode := level, st.Class() == code
 		minLevel, first := level, true
 		firstCloses := false
-		st = walk(c.lang, l, st, func(j, _ int, open bool) {
+		st = c.walk(l, st, func(j, _ int, open bool) {
 			if open {
 				level++
 			} else {

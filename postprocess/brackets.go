@@ -38,6 +38,18 @@ func pairOf(l *lang.Language, b byte, open bool) int {
 	return -1
 }
 
+// pairTable is pairOf for every byte, made once per cursor: the walks
+// look up each byte of code they read.
+type pairTable struct{ open, close [256]int16 }
+
+func pairsOf(l *lang.Language) *pairTable {
+	t := new(pairTable)
+	for b := range 256 {
+		t.open[b], t.close[b] = int16(pairOf(l, byte(b), true)), int16(pairOf(l, byte(b), false))
+	}
+	return t
+}
+
 // openBracket is a bracket left open before the cursor.
 type openBracket struct {
 	pair   int  // index in lang.Brackets
@@ -47,7 +59,7 @@ type openBracket struct {
 
 // openBrackets lexes the end of prefix and returns the brackets open at
 // its end, innermost last, and the lexer state there.
-func openBrackets(l *lang.Language, prefix string) ([]openBracket, lang.State) {
+func openBrackets(l *lang.Language, pairs *pairTable, prefix string) ([]openBracket, lang.State) {
 	start := 0
 	if len(prefix) > window {
 		start = len(prefix) - window
@@ -63,10 +75,10 @@ func openBrackets(l *lang.Language, prefix string) ([]openBracket, lang.State) {
 			return
 		}
 		for i := sp.Start; i < sp.End; i++ {
-			if p := pairOf(l, text[i], true); p >= 0 {
+			if p := int(pairs.open[text[i]]); p >= 0 {
 				ls := strings.LastIndexByte(text[:i], '\n') + 1
 				open = append(open, openBracket{p, i >= lineStart, lang.IndentWidth(text[ls:i])})
-			} else if p := pairOf(l, text[i], false); p >= 0 && len(open) > 0 && open[len(open)-1].pair == p {
+			} else if p := int(pairs.close[text[i]]); p >= 0 && len(open) > 0 && open[len(open)-1].pair == p {
 				open = open[:len(open)-1]
 			}
 		}
@@ -75,16 +87,17 @@ func openBrackets(l *lang.Language, prefix string) ([]openBracket, lang.State) {
 }
 
 // walk calls fn with the offset and pair of every bracket in the code of
-// s (lexed from st; open reports an opener) and returns the state after s.
-func walk(l *lang.Language, s string, st lang.State, fn func(i, pair int, open bool)) lang.State {
-	return l.Scan(s, st, func(sp span) {
+// s (lexed from st in c's language; open reports an opener) and returns
+// the state after s.
+func (c *cursor) walk(s string, st lang.State, fn func(i, pair int, open bool)) lang.State {
+	return c.lang.Scan(s, st, func(sp span) {
 		if sp.Class != code {
 			return
 		}
 		for i := sp.Start; i < sp.End; i++ {
-			if p := pairOf(l, s[i], true); p >= 0 {
+			if p := int(c.pairs.open[s[i]]); p >= 0 {
 				fn(i, p, true)
-			} else if p := pairOf(l, s[i], false); p >= 0 {
+			} else if p := int(c.pairs.close[s[i]]); p >= 0 {
 				fn(i, p, false)
 			}
 		}
@@ -112,8 +125,8 @@ func (c *cursor) imbalance(s, suffix string) int {
 			errs++
 		}
 	}
-	st := walk(c.lang, s, c.atState, visit)
-	walk(c.lang, suffix[:min(len(suffix), window)], st, visit)
+	st := c.walk(s, c.atState, visit)
+	c.walk(suffix[:min(len(suffix), window)], st, visit)
 	return errs + len(stack)
 }
 
@@ -190,7 +203,7 @@ func fixClosers(c *cursor, s string) string {
 	var own []int
 	closed := 0 // prefix brackets the suggestion closed
 	cut, drop := -1, []int(nil)
-	walk(c.lang, s, c.atState, func(i, p int, open bool) {
+	c.walk(s, c.atState, func(i, p int, open bool) {
 		switch {
 		case cut >= 0:
 		case open:
@@ -238,7 +251,7 @@ func fixClosers(c *cursor, s string) string {
 func (c *cursor) suffixClaims(s string) []bool {
 	claimed := make([]bool, len(c.open))
 	own := 0 // brackets s opened and left open: the suffix closes them first
-	st := walk(c.lang, s, c.atState, func(_, _ int, open bool) {
+	st := c.walk(s, c.atState, func(_, _ int, open bool) {
 		if open {
 			own++
 		} else if own > 0 {
@@ -248,7 +261,7 @@ func (c *cursor) suffixClaims(s string) []bool {
 	suffix := c.suffix[c.replace:]
 	suffix = suffix[:min(len(suffix), window)]
 	depth, limit := 0, len(c.open) // claims go outward from the cursor
-	walk(c.lang, suffix, st, func(i, p int, open bool) {
+	c.walk(suffix, st, func(i, p int, open bool) {
 		switch {
 		case limit == 0:
 		case open:

@@ -113,6 +113,7 @@ type cursor struct {
 	// brackets: the prefix's open brackets and lexer state at the cursor.
 	open    []openBracket
 	atState lang.State
+	pairs   *pairTable
 	// replace is the range's length in bytes of the suffix (set by chooseRange).
 	replace int
 }
@@ -128,7 +129,8 @@ func newCursor(in Input) *cursor {
 	c.lineSuffix = strings.TrimSuffix(c.lineSuffix, "\r")
 	c.multiLine = !in.SingleLine && onlyClosers(c.lang, c.lineSuffix)
 	c.indent = docIndent(in.Prefix)
-	c.open, c.atState = openBrackets(c.lang, in.Prefix)
+	c.pairs = pairsOf(c.lang)
+	c.open, c.atState = openBrackets(c.lang, c.pairs, in.Prefix)
 	return c
 }
 
