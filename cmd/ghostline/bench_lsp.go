@@ -24,6 +24,7 @@ func runBenchLSP(ctx context.Context, args []string) error {
 	lines := fs.Int("lines", 5000, "lines of Go (from GOROOT/src/net/http) in the document")
 	replay := fs.Bool("replay", true, "also replay typing 300-odd characters (takes about 30 s)")
 	pauses := fs.Int("pauses", 4, "pauses of about 500 ms in the replay, besides the end of typing")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the overhead keystrokes to `FILE` (for go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +35,12 @@ func runBenchLSP(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	stopProfile, err := startProfiles(*cpuprofile, "")
+	if err != nil {
+		return err
+	}
 	o, err := lspbench.Overhead(ctx, text, *n)
+	stopProfile()
 	if err != nil {
 		return fmt.Errorf("overhead: %w", err)
 	}
