@@ -559,46 +559,87 @@ func (r *resolver) dirQuery(mod, prefix string) query.Query {
 	return query.NewConjunctionQuery([]query.Query{q, dq})
 }
 
-// localDef is a pattern of a local definition of a name (%s): its first
-// group is the name's type, or with value the expression it is given.
+// localDef is a local definition: re's group "n" is the defined names
+// (comma-separated) and group "t" their type; without a "t" group the
+// names are given the value that starts where re's match ends.
 type localDef struct {
-	pat   string
-	value bool
+	re     *regexp.Regexp
+	ni, ti int // indexes of groups n and t
 }
 
-var localDefs = []localDef{
-	{`\b%s\s*(?:,\s*[\w$]+\s*)*:=\s*(.+)`, true},                      // Go x := v, x, err := v
-	{`\bvar\s+%s\s+(?:\*|\[\])*([\w.]+)`, false},                      // Go var x T
-	{`\b(?:var|let|const)\s+%s\s*:\s*([\w.$<>\[\]]+)`, false},         // TS let x: T
-	{`\b(?:var|let|const|val|auto)\s+%s\s*=\s*(.+)`, true},            // let x = v
-	{`(?:^|[(,]\s*|\s)%s\s*:\s*(?:\*|&|mut\s|\[\])*([\w.$]+)`, false}, // x: T (Python, TS, Rust)
-	{`[(,]\s*%s\s+(?:\*|\[\]|\.\.\.)*([\w.]+)`, false},                // Go parameters
-	{`\b([A-Z][\w$]*)(?:<[^>]*>)?[*&\s]+%s\s*[=;,)]`, false},          // Java, C: T x
-	{`(?m)^\s*%s\s*=\s*(.+)`, true},                                   // Python x = v
+// localDefs are compiled once: a lookup matches any name and checks it, so
+// it compiles nothing. A value is the rest of its line, left out of the
+// match so that it cannot hide a later definition on the same line.
+var localDefs = func() []localDef {
+	const n = `(?P<n>[\w$]+)`
+	pats := []string{
+		`\b(?P<n>[\w$]+\s*(?:,\s*[\w$]+\s*)*):=\s*`,                   // Go x := v, x, err := v
+		`\bvar\s+%s\s+(?:\*|\[\])*(?P<t>[\w.]+)`,                      // Go var x T
+		`\b(?:var|let|const)\s+%s\s*:\s*(?P<t>[\w.$<>\[\]]+)`,         // TS let x: T
+		`\b(?:var|let|const|val|auto)\s+%s\s*=\s*`,                    // let x = v
+		`(?:^|[(,]\s*|\s)%s\s*:\s*(?:\*|&|mut\s|\[\])*(?P<t>[\w.$]+)`, // x: T (Python, TS, Rust)
+		`[(,]\s*%s\s+(?:\*|\[\]|\.\.\.)*(?P<t>[\w.]+)`,                // Go parameters
+		`\b(?P<t>[A-Z][\w$]*)(?:<[^>]*>)?[*&\s]+%s\s*[=;,)]`,          // Java, C: T x
+		`(?m)^\s*%s\s*=\s*`, // Python x = v
+	}
+	out := make([]localDef, len(pats))
+	for i, p := range pats {
+		re := regexp.MustCompile(strings.Replace(p, "%s", n, 1))
+		out[i] = localDef{re, re.SubexpIndex("n"), re.SubexpIndex("t")}
+	}
+	return out
+}()
+
+// lastDef is the offset in fn of d's last definition of name and its type
+// or value as written.
+func (d localDef) lastDef(fn, name string) (at int, group string, ok bool) {
+	for _, m := range d.re.FindAllStringSubmatchIndex(fn, -1) {
+		i := memberAt(fn[m[2*d.ni]:m[2*d.ni+1]], name)
+		if i < 0 {
+			continue
+		}
+		at, ok = m[2*d.ni]+i, true
+		if d.ti >= 0 {
+			group = fn[m[2*d.ti]:m[2*d.ti+1]]
+		} else {
+			group, _, _ = strings.Cut(fn[m[1]:], "\n")
+		}
+	}
+	return at, group, ok
+}
+
+// memberAt is the offset of name in a comma-separated list of names, or -1.
+func memberAt(list, name string) int {
+	for off := 0; ; {
+		item, rest, more := strings.Cut(list[off:], ",")
+		if strings.TrimSpace(item) == name {
+			return off + len(item) - len(strings.TrimLeft(item, " \t\n\r\f\v"))
+		}
+		if !more {
+			return -1
+		}
+		off = len(list) - len(rest)
+	}
 }
 
 // localType finds the type of a local name in fn from its last definition
 // before the cursor.
 func (r *resolver) localType(fn, name string) string {
+	if !strings.Contains(fn, name) {
+		return ""
+	}
 	best, bestAt := "", -1
-	q := regexp.QuoteMeta(name)
 	for _, d := range localDefs {
-		re := regexp.MustCompile(strings.Replace(d.pat, "%s", q, 1))
-		ms := re.FindAllStringSubmatchIndex(fn, -1)
-		if len(ms) == 0 {
+		at, g, ok := d.lastDef(fn, name)
+		if !ok || at <= bestAt {
 			continue
 		}
-		m := ms[len(ms)-1]
-		if m[0] <= bestAt {
-			continue
-		}
-		g := fn[m[2]:m[3]]
 		t := lastName(g)
-		if d.value {
+		if d.ti < 0 {
 			t = r.exprType(g)
 		}
 		if t != "" {
-			best, bestAt = t, m[0]
+			best, bestAt = t, at
 		}
 	}
 	return best

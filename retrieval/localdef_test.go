@@ -1,0 +1,28 @@
+package retrieval
+
+import "testing"
+
+// lastDef finds a name's definition wherever it stands among others: in a
+// list, after another definition on the same line, not inside a longer name.
+func TestLocalDefLastDef(t *testing.T) {
+	tests := []struct {
+		def        int // index in localDefs
+		fn, name   string
+		at         int
+		group      string
+		wantsFound bool
+	}{
+		{0, "a, x := f()\n", "x", 3, "f()", true},
+		{0, "x, err := f()\n", "x", 0, "f()", true},
+		{0, "xy := f()\n", "x", 0, "", false},
+		{3, "let a = 1; let x = new Foo()\n", "x", 15, "new Foo()", true},
+		{1, "var a int\nvar x *T\n", "x", 14, "T", true},
+		{6, "Foo x = y; Bar z;", "z", 15, "Bar", true},
+	}
+	for _, tt := range tests {
+		at, g, ok := localDefs[tt.def].lastDef(tt.fn, tt.name)
+		if ok != tt.wantsFound || ok && (at != tt.at || g != tt.group) {
+			t.Errorf("%q in %q: got %d %q %t, want %d %q %t", tt.name, tt.fn, at, g, ok, tt.at, tt.group, tt.wantsFound)
+		}
+	}
+}
