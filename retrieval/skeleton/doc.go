@@ -1,6 +1,6 @@
-// Package skeleton extracts a source file's abstract context: its package or
-// module, imports, type, class and interface declarations with their fields,
-// and function and method signatures with the first line of their doc
+// Package skeleton extracts a source file's abstract context as declaration
+// records: type, class and interface declarations with their fields, and
+// function and method signatures with the first line of their doc
 // comment — no bodies. This is the "abstract context" of R2C2-Enhance: it
 // tells a model what another file offers in a few tokens.
 //

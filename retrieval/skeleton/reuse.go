@@ -46,7 +46,7 @@ func Reuse(lang string, prev Result, old, src []byte) (Result, bool) {
 	for j := i + 1; j < len(bodies); j++ {
 		bodies[j] = [2]int{prev.Bodies[j][0] + delta, prev.Bodies[j][1] + delta}
 	}
-	return Result{Text: prev.Text, Symbols: prev.Symbols, Bodies: bodies, Decls: prev.Decls}, true
+	return Result{Bodies: bodies, Decls: prev.Decls}, true
 }
 
 // balancedBlock reports whether b scans without errors as Go tokens that

@@ -8,17 +8,11 @@ import (
 
 // Result is a file's skeleton.
 type Result struct {
-	// Text is the skeleton as source text in the file's own language.
-	Text string
-	// Symbols are the names the file declares (types, functions, methods,
-	// fields), for exact-match boosting in the index.
-	Symbols []string
 	// Bodies are the byte offsets around each function body, in order,
 	// when the file parsed without errors (nil otherwise): its braces, or
 	// in Python the newline before its first line and its end. The
-	// skeleton does not depend on what is between them (a docstring aside,
-	// which Reuse checks), which lets Reuse skip re-parsing after an edit
-	// inside one.
+	// declarations do not depend on what is between them, which lets Reuse
+	// skip re-parsing after an edit inside one.
 	Bodies [][2]int
 	// Decls are the file's declarations, one record each (see Decl).
 	Decls []Decl
@@ -49,24 +43,6 @@ func Extract(lang string, src []byte) (Result, error) {
 		return Result{}, fmt.Errorf("%w: %q", ErrUnsupported, lang)
 	}
 	return extractTree(sp, src)
-}
-
-// maxKeptLines caps a declaration kept whole (a long struct or enum) so one
-// declaration cannot crowd out the rest of the skeleton.
-const maxKeptLines = 40
-
-// capLines keeps the first maxKeptLines lines of s.
-func capLines(s string) string {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			n++
-			if n == maxKeptLines {
-				return s[:i] + "\n\t..."
-			}
-		}
-	}
-	return s
 }
 
 // firstLine returns the first line of text of a comment, as a comment of

@@ -11,17 +11,17 @@ import (
 // spec tells the generic walker what each node kind of a grammar means.
 type spec struct {
 	grammar string // the LSP id whose grammar (package grammar) parses it
-	// keep: emitted whole (imports, fields, type aliases, prototypes).
+	// keep: recorded whole (imports, fields, type aliases, prototypes).
 	keep set
-	// signature: emitted up to their "body" field, body elided.
+	// signature: recorded up to their "body" field, body elided.
 	signature set
-	// container: emitted up to their body, then their body is walked.
+	// container: recorded up to their body, then their body is walked.
 	container set
 	// transparent: walked through as if their children stood in their place
 	// (export statements, decorators, templates, extern "C" blocks).
 	transparent set
-	// prefixed: wrappers whose own text (export, template<...>) is kept in
-	// front of the declaration they wrap.
+	// prefixed: wrappers (export, template<...>) whose declaration inside
+	// is recorded as if it stood alone.
 	prefixed set
 	// braces: the language delimits bodies with { }; otherwise (Python) ":".
 	braces bool
@@ -119,15 +119,12 @@ func extractTree(sp *spec, src []byte) (Result, error) {
 	if tree.RootNode().HasError() {
 		w.bodies = nil // Reuse needs bodies that parsed
 	}
-	return Result{Text: w.b.String(), Symbols: dedupe(w.syms), Bodies: w.bodies, Decls: w.decls}, nil
+	return Result{Bodies: w.bodies, Decls: w.decls}, nil
 }
 
 type walker struct {
 	sp     *spec
 	src    []byte
-	b      strings.Builder
-	syms   []string
-	prefix string // written before the next line (an export keyword)
 	bodies [][2]int
 	decls  []Decl
 	cls    int    // index in decls of the enclosing type, -1 outside one
@@ -136,7 +133,7 @@ type walker struct {
 
 func (w *walker) text(start, end uint) string { return string(w.src[start:end]) }
 
-// walk emits the skeleton of n's named children.
+// walk records the declarations of n's named children.
 func (w *walker) walk(n *sitter.Node) {
 	for i := uint(0); i < n.NamedChildCount(); i++ {
 		w.node(n.NamedChild(i))
@@ -147,50 +144,22 @@ func (w *walker) node(n *sitter.Node) {
 	kind := n.Kind()
 	switch {
 	case w.sp.keep[kind]:
-		w.symbol(n)
-		w.doc(n)
-		t := strings.TrimRight(w.text(n.StartByte(), n.EndByte()), " \t\r\n")
-		if kind == "access_specifier" {
-			t += ":"
-		}
-		w.line(n, capLines(t))
-		w.keptDecl(n, t)
+		w.keptDecl(n, strings.TrimRight(w.text(n.StartByte(), n.EndByte()), " \t\r\n"))
 	case w.sp.signature[kind], w.sp.container[kind]:
 		body := n.ChildByFieldName("body")
 		if body == nil { // a declaration without a body: keep it whole
-			w.symbol(n)
-			w.doc(n)
-			t := w.text(n.StartByte(), n.EndByte())
-			w.line(n, capLines(t))
-			w.keptDecl(n, t)
+			w.keptDecl(n, w.text(n.StartByte(), n.EndByte()))
 			return
 		}
-		w.symbol(n)
-		w.doc(n)
 		head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
 		if w.sp.signature[kind] {
 			w.funcDecl(n, n, head)
 			if !w.fieldsInBody(n) {
 				w.body(n, body)
 			}
-			if !w.sp.braces {
-				w.line(n, head)
-				w.docstring(body)
-				w.line(body, "...")
-				return
-			}
-			w.line(n, head+" { ... }")
 			return
 		}
 		defer w.enter(n, head)()
-		if w.sp.braces {
-			w.line(n, head+" {")
-			w.walk(body)
-			w.line(n, "}")
-			return
-		}
-		w.line(n, head)
-		w.docstring(body)
 		w.walk(body)
 	case w.sp.transparent[kind]:
 		w.transparent(n)
@@ -198,14 +167,11 @@ func (w *walker) node(n *sitter.Node) {
 }
 
 // transparent handles wrappers: an export keyword or variable declaration
-// around a function is emitted as a signature of the whole.
+// around a function is recorded as a signature of the whole.
 func (w *walker) transparent(n *sitter.Node) {
 	if w.sp.prefixed[n.Kind()] {
-		w.doc(n)
 		if inner := w.declaration(n); inner != nil {
-			w.prefix = strings.TrimSpace(w.text(n.StartByte(), inner.StartByte())) + " "
 			w.node(inner)
-			w.prefix = ""
 			return
 		}
 	}
@@ -214,17 +180,13 @@ func (w *walker) transparent(n *sitter.Node) {
 	if fn := findFunctionValue(n); fn != nil {
 		if body := fn.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
 			w.body(n, body)
-			w.symbol(n)
-			w.doc(n)
 			head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
-			w.line(n, head+" { ... }")
 			w.funcDecl(n, fn, head)
 			return
 		}
 	}
 	if n.Kind() == "lexical_declaration" || n.Kind() == "variable_declaration" {
 		if t := w.text(n.StartByte(), n.EndByte()); !strings.Contains(t, "\n") && len(t) <= 120 {
-			w.line(n, t)
 			w.keptDecl(n, t)
 		}
 		return
@@ -251,7 +213,7 @@ func findFunctionValue(n *sitter.Node) *sitter.Node {
 }
 
 // declaration returns the last named child of a wrapper that the walker
-// emits (the function under `export` or `template <...>`).
+// records (the function under `export` or `template <...>`).
 func (w *walker) declaration(n *sitter.Node) *sitter.Node {
 	for i := int(n.NamedChildCount()) - 1; i >= 0; i-- {
 		c := n.NamedChild(uint(i))
@@ -260,15 +222,6 @@ func (w *walker) declaration(n *sitter.Node) *sitter.Node {
 		}
 	}
 	return nil
-}
-
-// line writes s at n's indentation.
-func (w *walker) line(n *sitter.Node, s string) {
-	w.b.WriteString(w.indentOf(n))
-	w.b.WriteString(w.prefix)
-	w.prefix = ""
-	w.b.WriteString(s)
-	w.b.WriteByte('\n')
 }
 
 // indentOf returns the whitespace that starts n's line.
@@ -285,13 +238,6 @@ func (w *walker) indentOf(n *sitter.Node) string {
 	return string(w.src[i:j])
 }
 
-// doc writes the first line of the comment directly above n, if any.
-func (w *walker) doc(n *sitter.Node) {
-	if l := w.docText(n); l != "" {
-		w.line(n, l)
-	}
-}
-
 // docText is the first line of the comment directly above n, or "".
 func (w *walker) docText(n *sitter.Node) string {
 	prev := n.PrevNamedSibling()
@@ -302,45 +248,4 @@ func (w *walker) docText(n *sitter.Node) string {
 		return ""
 	}
 	return firstLine(w.text(prev.StartByte(), prev.EndByte()))
-}
-
-// docstring writes the first line of a Python docstring.
-func (w *walker) docstring(body *sitter.Node) {
-	if body.NamedChildCount() == 0 {
-		return
-	}
-	first := body.NamedChild(0)
-	if first.Kind() != "expression_statement" || first.NamedChildCount() == 0 || first.NamedChild(0).Kind() != "string" {
-		return
-	}
-	if l := firstLine(w.text(first.StartByte(), first.EndByte())); l != "" {
-		l = strings.Trim(l, `"'`)
-		w.line(first, `"""`+l+`"""`)
-	}
-}
-
-// symbol records the name a declaration introduces.
-func (w *walker) symbol(n *sitter.Node) {
-	if k := n.Kind(); strings.Contains(k, "import") || strings.Contains(k, "include") || k == "use_declaration" || k == "package_declaration" {
-		return // names of other modules, not declared here
-	}
-	if k := n.Kind(); k == "lexical_declaration" || k == "variable_declaration" {
-		for i := uint(0); i < n.NamedChildCount(); i++ {
-			w.symbol(n.NamedChild(i))
-		}
-		return
-	}
-	if name := n.ChildByFieldName("name"); name != nil {
-		w.syms = append(w.syms, w.text(name.StartByte(), name.EndByte()))
-		return
-	}
-	for _, field := range []string{"declarator", "left", "declaration"} {
-		if d := n.ChildByFieldName(field); d != nil {
-			w.symbol(d)
-			return
-		}
-	}
-	if k := n.Kind(); k == "identifier" || k == "field_identifier" || k == "type_identifier" {
-		w.syms = append(w.syms, w.text(n.StartByte(), n.EndByte()))
-	}
 }

@@ -21,9 +21,9 @@ func (sp *spec) parse(src []byte) (*sitter.Tree, error) {
 	return tree, nil
 }
 
-// body records the range of fn's body that the skeleton does not depend
+// body records the range of fn's body that the declarations do not depend
 // on, as Reuse wants it: edits strictly after the first offset and before
-// the second leave the skeleton alone if the body still parses.
+// the second leave them alone if the body still parses.
 func (w *walker) body(fn, body *sitter.Node) {
 	start, end := int(body.StartByte()), int(body.EndByte())
 	if w.sp.braces {
@@ -32,8 +32,7 @@ func (w *walker) body(fn, body *sitter.Node) {
 		}
 		return
 	}
-	// Python: from the newline before the block's first line (the docstring
-	// is checked by Reuse, since the skeleton keeps its first line) to the
+	// Python: from the newline before the block's first line to the
 	// block's end. Only a block on lines of its own, followed by a line
 	// indented no deeper than the def: then no line of the block, however
 	// nested, decides where the comments after it go.
@@ -56,8 +55,8 @@ func (w *walker) body(fn, body *sitter.Node) {
 }
 
 // intact reports whether src[lo:hi+1], the new text of a body recorded by
-// body, still parses as one body and leaves the skeleton as it was, in the
-// file's old text, old[lo:oldHi+1].
+// body, still parses as one body, as it did in the file's old text,
+// old[lo:oldHi+1].
 func (sp *spec) intact(old, src []byte, lo, oldHi, hi int) bool {
 	if sp.braces {
 		return sp.isBlock(src[lo : hi+1])
@@ -65,12 +64,7 @@ func (sp *spec) intact(old, src []byte, lo, oldHi, hi int) bool {
 	if hi > len(src) || oldHi > len(old) {
 		return false
 	}
-	was, ok := sp.pyBlock(old[lo+1 : oldHi])
-	if !ok {
-		return false
-	}
-	is, ok := sp.pyBlock(src[lo+1 : hi])
-	return ok && is == was
+	return sp.pyBlock(old[lo+1:oldHi]) && sp.pyBlock(src[lo+1:hi])
 }
 
 // isBlock reports whether b parses without errors as one block in braces.
@@ -94,30 +88,28 @@ func (sp *spec) isBlock(b []byte) bool {
 }
 
 // pyBlock parses t, the lines of a Python function body, as the block of
-// an if statement and returns what the skeleton takes from it (the first
-// line of the docstring and the indentation of "..."). ok is false unless
-// t parses without errors as one block whose every line, strings aside,
+// an if statement and reports whether t parses without errors as one block whose every line, strings aside,
 // starts with the indentation of its first line, its first statement
 // included: then t is one block in
 // its file too, as tokens at the same depth, whatever is around it.
-func (sp *spec) pyBlock(t []byte) (skel string, ok bool) {
+func (sp *spec) pyBlock(t []byte) bool {
 	const head = "if 1:\n"
 	b := append([]byte(head), t...)
 	tree, err := sp.parse(b)
 	if err != nil {
-		return "", false
+		return false
 	}
 	defer tree.Close()
 	root := tree.RootNode()
 	if root.HasError() || root.NamedChildCount() != 1 || root.NamedChild(0).Kind() != "if_statement" {
-		return "", false
+		return false
 	}
 	blk := root.NamedChild(0).ChildByFieldName("consequence")
 	// The block must span t exactly, first line to last, as it did in the
 	// file, for its recorded offsets to be those a parse would find.
 	if blk == nil || blk.NamedChildCount() == 0 || lineStart(b, int(blk.StartByte())) != len(head) ||
 		int(blk.EndByte()) != len(b) || blk.NamedChild(blk.NamedChildCount()-1).Kind() == "comment" {
-		return "", false
+		return false
 	}
 	indent := b[len(head):lineEnd(b, len(head))]
 	indent = indent[:len(indent)-len(bytes.TrimLeft(indent, " \t"))]
@@ -133,13 +125,10 @@ func (sp *spec) pyBlock(t []byte) (skel string, ok bool) {
 			continue // inside a string that began on an earlier line
 		}
 		if !bytes.HasPrefix(b[ls:], indent) {
-			return "", false
+			return false
 		}
 	}
-	w := walker{sp: sp, src: b}
-	w.docstring(blk)
-	w.line(blk, "...")
-	return w.b.String(), true
+	return true
 }
 
 // lineStart returns the offset of the start of the line holding b[i].
