@@ -203,7 +203,7 @@ func (s *Server) explain() Explanation {
 	e := s.sessionNow().Explain()
 	ex := Explanation{
 		ID: e.ID, Outcome: string(e.Outcome), Stage: string(e.Stage),
-		Probability: e.Decision.Prob, Threshold: e.Decision.Threshold, Features: e.Decision.Features,
+		Probability: e.Decision.Prob, Threshold: e.Decision.Threshold, Features: e.Decision.Features(),
 		Reason: e.Decision.Reason, Time: e.Time,
 	}
 	ex.Lines = ex.lines(5)

@@ -206,7 +206,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 		e.Time = time.Now().UTC()
 		e.LatencyMs = latencies(res.Timings)
 		e.Model, e.Backend = res.Model, res.Backend
-		e.Prob, e.Threshold, e.Features = res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
+		e.Prob, e.Threshold, e.Features = res.Decision.Prob, res.Decision.Threshold, res.Decision.Features()
 		e.PromptChars = len(res.Prompt.Prefix) + len(res.Prompt.Suffix)
 		if res.Err != nil {
 			e.Error = res.Err.Error()
@@ -313,7 +313,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	p.explain(res, telemetry.StageGate2)
 	out := finish(telemetry.KindShown)
 	shown := base
-	shown.Model, shown.Backend, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Backend, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features
+	shown.Model, shown.Backend, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Backend, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features()
 	p.show(&pending{id: res.ID, path: req.Path, text: text, replace: pp.Replace, offset: req.Offset, shownAt: time.Now(), base: shown})
 	return out
 }

@@ -61,16 +61,16 @@ func TestBackendsComparable(t *testing.T) {
 	}
 	half := 0.5 // computed as the spread was, so the median is one of them
 	b, o := g.After(c, builtin(-3+2*half)), g.After(c, ollama(-0.6+0.55*half))
-	if b.Features["confidence_pct"] != o.Features["confidence_pct"] || math.Abs(b.Features["confidence_pct"]-0.5) > 0.01 {
-		t.Errorf("medians: built-in percentile %v, ollama %v, want both 0.5", b.Features["confidence_pct"], o.Features["confidence_pct"])
+	if b.Features()["confidence_pct"] != o.Features()["confidence_pct"] || math.Abs(b.Features()["confidence_pct"]-0.5) > 0.01 {
+		t.Errorf("medians: built-in percentile %v, ollama %v, want both 0.5", b.Features()["confidence_pct"], o.Features()["confidence_pct"])
 	}
 	if b.Prob != o.Prob {
 		t.Errorf("same suggestion at each backend's median: built-in P %v, ollama P %v", b.Prob, o.Prob)
 	}
 	// -0.3 is a high confidence for the built-in model, a middling one for the server's.
 	hb, ho := g.After(c, builtin(-0.3)), g.After(c, ollama(-0.3))
-	if hb.Features["confidence_pct"] != 1 || ho.Features["confidence_pct"] > 0.6 {
-		t.Errorf("raw -0.3: built-in percentile %v, ollama %v; want 1 and about 0.55", hb.Features["confidence_pct"], ho.Features["confidence_pct"])
+	if hb.Features()["confidence_pct"] != 1 || ho.Features()["confidence_pct"] > 0.6 {
+		t.Errorf("raw -0.3: built-in percentile %v, ollama %v; want 1 and about 0.55", hb.Features()["confidence_pct"], ho.Features()["confidence_pct"])
 	}
 	// The shipped model does read the percentile: the same suggestion at
 	// the bottom and at the top of one backend's range scores differently.

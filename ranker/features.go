@@ -186,7 +186,7 @@ func extractSuggestion(c *Context, s *Suggestion, line string, v []float64) {
 		v[9] = float64(fresh) / float64(n)
 	}
 	if c.LastRejected != "" {
-		v[10] = bigramDice(head(text, simWindow), head(c.LastRejected, simWindow))
+		v[10] = bigramDice(text, c.LastRejected)
 	}
 	v[11] = b2f(lang.Get(c.Language).IsCommentLine(firstNonBlankLine(text)))
 }
@@ -366,39 +366,59 @@ func isIdentStart(b byte) bool {
 
 // bigramDice is the Dice coefficient of the byte bigrams of a and b (at most
 // simWindow bytes each): 1 for the same text, 0 for nothing in common.
+// Shared bigrams count as a multiset (min of the two counts), found with a
+// small hash table rather than by sorting both sides.
 func bigramDice(a, b string) float64 {
-	var x, y [simWindow]uint16
-	na, nb := bigrams(a, x[:]), bigrams(b, y[:])
+	a, b = head(a, simWindow), head(b, simWindow)
+	na, nb := max(len(a)-1, 0), max(len(b)-1, 0)
 	if na == 0 || nb == 0 {
 		if a == b {
 			return 1
 		}
 		return 0
 	}
+	var t bigramCounts
+	for i := 0; i+1 < len(a); i++ {
+		t.add(uint16(a[i])<<8 | uint16(a[i+1]))
+	}
 	common := 0
-	for i, j := 0, 0; i < na && j < nb; {
-		switch {
-		case x[i] == y[j]:
+	for i := 0; i+1 < len(b); i++ {
+		if t.take(uint16(b[i])<<8 | uint16(b[i+1])) {
 			common++
-			i++
-			j++
-		case x[i] < y[j]:
-			i++
-		default:
-			j++
 		}
 	}
 	return 2 * float64(common) / float64(na+nb)
 }
 
-func bigrams(s string, dst []uint16) int {
-	n := 0
-	for i := 0; i+1 < len(s) && n < len(dst); i++ {
-		dst[n] = uint16(s[i])<<8 | uint16(s[i+1])
-		n++
+// bigramCounts is an open-addressing multiset of bigrams, twice as large as
+// the most one side can hold so probes stay short.
+type bigramCounts struct {
+	key [2 * simWindow]uint32 // bigram+1; 0 is an empty slot
+	n   [2 * simWindow]uint16
+}
+
+func (t *bigramCounts) slot(k uint16) int {
+	i := int(uint32(k)*0x9E3779B1>>23) & (len(t.key) - 1)
+	for t.key[i] != 0 && t.key[i] != uint32(k)+1 {
+		i = (i + 1) & (len(t.key) - 1)
 	}
-	slices.Sort(dst[:n])
-	return n
+	return i
+}
+
+func (t *bigramCounts) add(k uint16) {
+	i := t.slot(k)
+	t.key[i] = uint32(k) + 1
+	t.n[i]++
+}
+
+// take removes one k, reporting whether there was one.
+func (t *bigramCounts) take(k uint16) bool {
+	i := t.slot(k)
+	if t.n[i] == 0 {
+		return false
+	}
+	t.n[i]--
+	return true
 }
 
 // sinceLog maps a duration (-1: never) to log1p(seconds), capped at an hour,

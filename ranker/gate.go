@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -218,7 +219,7 @@ func (g *Gate) decide(c *Context, x []float64, gate2 bool) Decision {
 	if gate2 {
 		n = NumFeatures
 	}
-	d := Decision{Prob: prob, Threshold: thr, Features: FeatureMap(x, n), Show: true, Held: prob < thr}
+	d := Decision{Prob: prob, Threshold: thr, Vector: slices.Clone(x[:n]), Show: true, Held: prob < thr}
 	switch {
 	case c.Invoked:
 		d.Reason = "invoked"

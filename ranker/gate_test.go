@@ -61,11 +61,11 @@ func TestDefaultGate(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := g.Before(ctx0)
-	if d.Prob <= 0 || d.Prob >= 1 || len(d.Features) != NumGate1 || d.Reason == "" {
+	if d.Prob <= 0 || d.Prob >= 1 || len(d.Features()) != NumGate1 || d.Reason == "" {
 		t.Errorf("gate 1: %+v", d)
 	}
 	d = g.After(ctx0, Suggestion{Text: "x + 1", Confidence: -0.1, HasConfidence: true})
-	if d.Prob <= 0 || d.Prob >= 1 || len(d.Features) != NumFeatures {
+	if d.Prob <= 0 || d.Prob >= 1 || len(d.Features()) != NumFeatures {
 		t.Errorf("gate 2: %+v", d)
 	}
 }

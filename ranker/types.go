@@ -53,8 +53,18 @@ type Decision struct {
 	Held      bool
 	Prob      float64 // calibrated P(accept)
 	Threshold float64 // hide/skip when Prob < Threshold
-	// Features is the vector the model saw, by name, for telemetry and explain.
-	Features map[string]float64
+	// Vector is the feature vector the model saw, in FeatureNames order
+	// (gate 1's or all); Features names it for telemetry and explain, only
+	// when asked, so a decision does not pay for a map it may not need.
+	Vector []float64
 	// Reason is a short human explanation ("invoked", "below threshold", ...).
 	Reason string
+}
+
+// Features is d.Vector by feature name; nil when no model ran.
+func (d Decision) Features() map[string]float64 {
+	if len(d.Vector) == 0 {
+		return nil
+	}
+	return FeatureMap(d.Vector, len(d.Vector))
 }
