@@ -155,45 +155,64 @@ type FillOptions struct {
 	Seed    uint64
 }
 
-// Fill stores about opt.Events synthetic events, in large per-member
-// transactions, and rolls them up every fillRollEvery events with the
-// roll-up ingestion uses (holding the roller's lock throughout, so the
-// background roller does not split the work into small transactions).
+// Fill stores about opt.Events synthetic events in large per-member
+// transactions, stored as rolled up: it aggregates their roll-ups in memory
+// (holding the roller's lock throughout) and adds each roll-up row once per
+// fillMaxRows rows aggregated and at the end, even when ctx is cancelled, so
+// only a crash of the process can leave stored events out of the roll-ups.
 // progress, when set, gets the count stored so far after each batch.
-func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done int)) (int, error) {
-	repos := make([]string, 40)
-	for i := range repos {
-		repos[i] = fmt.Sprintf("repo-%02d", i)
-	}
-	syn := NewSynth(SynthOptions{Teams: opt.Teams, Members: opt.Members, Repos: repos,
-		Languages: []string{"go", "python", "typescript", "javascript", "java", "rust", "c", "cpp"},
-		Models:    []string{"qwen2.5-coder:1.5b", "qwen2.5-coder:7b", "builtin"},
-		Start:     time.Now().UTC().AddDate(0, 0, -opt.Days+1).Truncate(24 * time.Hour), Days: opt.Days, Seed: opt.Seed})
+func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done int)) (done int, err error) {
+	syn := fillSynth(opt)
 	members := syn.Members()
 	st.rollMu.Lock()
 	defer st.rollMu.Unlock()
+	agg := newRollAgg()
+	write := func() error {
+		if agg.keys() == 0 {
+			return nil
+		}
+		wctx := context.WithoutCancel(ctx)
+		err := st.tx(wctx, func(tx *sql.Tx) error { return st.writeRollUps(wctx, tx, agg) })
+		agg = newRollAgg()
+		if err != nil {
+			return fmt.Errorf("fill: roll up: %w", err)
+		}
+		return nil
+	}
+	defer func() { err = errors.Join(err, write()) }()
 	buf := make([][]telemetry.Event, len(members))
 	const batch = 4000
-	done, unrolled := 0, 0
+	var fresh []pendingEvent
 	flush := func(i int) error {
 		if len(buf[i]) == 0 {
 			return nil
 		}
+		var acc map[int]accDelta
 		err := st.tx(ctx, func(tx *sql.Tx) error {
-			_, err := st.insertEvents(ctx, tx, members[i], buf[i])
+			inserted, err := st.insertEvents(ctx, tx, members[i], buf[i], true)
+			if err != nil {
+				return err
+			}
+			fresh = fresh[:0]
+			for j := range buf[i] {
+				if inserted[buf[i][j].ID] {
+					fresh = append(fresh, pendingEvent{members[i], buf[i][j]})
+				}
+			}
+			acc, err = st.acceptedDeltas(ctx, tx, fresh)
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("fill: %w", err)
 		}
+		// Only committed events count: a failed batch left nothing behind.
+		agg.add(fresh, acc)
 		done += len(buf[i])
-		unrolled += len(buf[i])
 		buf[i] = buf[i][:0]
-		if unrolled >= fillRollEvery {
-			if _, err := st.rollUpLocked(ctx, fillRollEvery); err != nil {
+		if agg.keys() >= fillMaxRows {
+			if err := write(); err != nil {
 				return err
 			}
-			unrolled = 0
 		}
 		if progress != nil {
 			progress(done)
@@ -215,14 +234,24 @@ func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done in
 			return done, err
 		}
 	}
-	if _, err := st.rollUpLocked(ctx, fillRollEvery); err != nil {
-		return done, err
-	}
 	return done, ctx.Err()
 }
 
-// fillRollEvery is how many events Fill stores between roll-ups.
-const fillRollEvery = 200_000
+// fillSynth is the generator of Fill's events.
+func fillSynth(opt FillOptions) *Synth {
+	repos := make([]string, 40)
+	for i := range repos {
+		repos[i] = fmt.Sprintf("repo-%02d", i)
+	}
+	return NewSynth(SynthOptions{Teams: opt.Teams, Members: opt.Members, Repos: repos,
+		Languages: []string{"go", "python", "typescript", "javascript", "java", "rust", "c", "cpp"},
+		Models:    []string{"qwen2.5-coder:1.5b", "qwen2.5-coder:7b", "builtin"},
+		Start:     time.Now().UTC().AddDate(0, 0, -opt.Days+1).Truncate(24 * time.Hour), Days: opt.Days, Seed: opt.Seed})
+}
+
+// fillMaxRows bounds the roll-up rows (about 1 KB each) Fill aggregates in
+// memory before adding them to the tables.
+const fillMaxRows = 400_000
 
 // QueryResult is the latency of building the page's data (every query of
 // the page) over several filters.

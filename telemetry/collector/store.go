@@ -201,7 +201,7 @@ func (s *Store) Ingest(ctx context.Context, m Member, events []telemetry.Event, 
 		batch = append(batch, e)
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		inserted, err := s.insertEvents(ctx, tx, m, batch)
+		inserted, err := s.insertEvents(ctx, tx, m, batch, false)
 		if err != nil {
 			return err
 		}
@@ -330,20 +330,26 @@ func keysOf[V any](m map[string]V) map[string]bool {
 }
 
 // insertEvents inserts the batch, skipping ids already stored, and returns
-// the ids it inserted.
-func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, m Member, batch []telemetry.Event) (map[string]bool, error) {
+// the ids it inserted. rolled stores them as already rolled up: the caller
+// adds them to the roll-ups itself (Fill).
+func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, m Member, batch []telemetry.Event, rolled bool) (map[string]bool, error) {
 	inserted := make(map[string]bool, len(batch))
 	received := time.Now().UnixMilli()
-	per := s.d.maxParams / len(eventColumns)
-	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(eventColumns)), ",") + ")"
+	cols, values := eventColumns, func(e *telemetry.Event) []any { return eventValues(m, e, received) }
+	if rolled {
+		cols = append(cols[:len(cols):len(cols)], "rolled")
+		values = func(e *telemetry.Event) []any { return append(eventValues(m, e, received), 1) }
+	}
+	per := s.d.maxParams / len(cols)
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	if s.d.name == sqliteDialect.name { // see upsertRows
-		st, err := tx.PrepareContext(ctx, "INSERT INTO events ("+strings.Join(eventColumns, ",")+") VALUES "+row+" ON CONFLICT (member, id) DO NOTHING")
+		st, err := tx.PrepareContext(ctx, "INSERT INTO events ("+strings.Join(cols, ",")+") VALUES "+row+" ON CONFLICT (member, id) DO NOTHING")
 		if err != nil {
 			return nil, fmt.Errorf("insert events: %w", err)
 		}
 		defer st.Close()
 		for i := range batch {
-			r, err := st.ExecContext(ctx, eventValues(m, &batch[i], received)...)
+			r, err := st.ExecContext(ctx, values(&batch[i])...)
 			if err != nil {
 				return nil, fmt.Errorf("insert events: %w", err)
 			}
@@ -355,13 +361,13 @@ func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, m Member, batch []
 	}
 	for start := 0; start < len(batch); start += per {
 		chunk := batch[start:min(start+per, len(batch))]
-		args := make([]any, 0, len(chunk)*len(eventColumns))
+		args := make([]any, 0, len(chunk)*len(cols))
 		rows := make([]string, len(chunk))
 		for i := range chunk {
 			rows[i] = row
-			args = append(args, eventValues(m, &chunk[i], received)...)
+			args = append(args, values(&chunk[i])...)
 		}
-		q := "INSERT INTO events (" + strings.Join(eventColumns, ",") + ") VALUES " + strings.Join(rows, ",") +
+		q := "INSERT INTO events (" + strings.Join(cols, ",") + ") VALUES " + strings.Join(rows, ",") +
 			" ON CONFLICT (member, id) DO NOTHING RETURNING id"
 		rs, err := tx.QueryContext(ctx, s.d.rebind(q), args...)
 		if err != nil {
@@ -389,18 +395,38 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, fresh []pendingEvent) er
 	if err != nil {
 		return err
 	}
-	counts := map[string]*Counts{} // by countDims key, joined with \x00
-	lat := map[string]*Hist{}      // by latencyDims key
-	dims := map[[2]string]bool{}
+	a := newRollAgg()
+	a.add(fresh, acc)
+	return s.writeRollUps(ctx, tx, a)
+}
+
+// rollAgg is roll-up measures aggregated in memory, so that each roll-up
+// row is upserted once per writeRollUps however many events it counts.
+type rollAgg struct {
+	counts map[string]*Counts // by countDims key, joined with \x00
+	lat    map[string]*Hist   // by latencyDims key
+	dims   map[[2]string]bool
+}
+
+func newRollAgg() *rollAgg {
+	return &rollAgg{counts: map[string]*Counts{}, lat: map[string]*Hist{}, dims: map[[2]string]bool{}}
+}
+
+// keys is how many roll-up rows a holds (what its memory grows with).
+func (a *rollAgg) keys() int { return len(a.counts) + len(a.lat) }
+
+// add adds fresh (events not in the roll-ups yet) to a, with the accepted
+// characters acceptedDeltas returned for them.
+func (a *rollAgg) add(fresh []pendingEvent, acc map[int]accDelta) {
 	for i := range fresh {
 		e, m := &fresh[i].e, fresh[i].m
 		day := dayOf(e.Time)
-		dims[[2]string{"team", m.Team}] = true
+		a.dims[[2]string{"team", m.Team}] = true
 		k := strings.Join([]string{day, m.Team, m.Name, e.Repo, e.Language, e.Model}, "\x00")
-		c := counts[k]
+		c := a.counts[k]
 		if c == nil {
 			c = &Counts{}
-			counts[k] = c
+			a.counts[k] = c
 		}
 		c.count(e)
 		if d, ok := acc[i]; ok {
@@ -411,19 +437,23 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, fresh []pendingEvent) er
 		}
 		for stage, ms := range e.LatencyMs {
 			lk := strings.Join([]string{day, m.Team, e.Repo, e.Language, string(stage)}, "\x00")
-			h := lat[lk]
+			h := a.lat[lk]
 			if h == nil {
 				h = &Hist{}
-				lat[lk] = h
+				a.lat[lk] = h
 			}
 			h.add(ms)
 		}
-		dims[[2]string{"repo", e.Repo}] = true
-		dims[[2]string{"language", e.Language}] = true
+		a.dims[[2]string{"repo", e.Repo}] = true
+		a.dims[[2]string{"language", e.Language}] = true
 	}
+}
+
+// writeRollUps adds a to every roll-up table and dimensions.
+func (s *Store) writeRollUps(ctx context.Context, tx *sql.Tx, a *rollAgg) error {
 	for _, sp := range countSpecs {
 		proj := map[string]*Counts{}
-		for k, c := range counts {
+		for k, c := range a.counts {
 			pk := strings.Join(project(strings.Split(k, "\x00"), countDims, sp.dims), "\x00")
 			if proj[pk] == nil {
 				proj[pk] = &Counts{}
@@ -436,7 +466,7 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, fresh []pendingEvent) er
 	}
 	for _, sp := range latencySpecs {
 		proj := map[string]*Hist{}
-		for k, h := range lat {
+		for k, h := range a.lat {
 			pk := strings.Join(project(strings.Split(k, "\x00"), latencyDims, sp.dims), "\x00")
 			if proj[pk] == nil {
 				proj[pk] = &Hist{}
@@ -447,7 +477,7 @@ func (s *Store) rollUp(ctx context.Context, tx *sql.Tx, fresh []pendingEvent) er
 			return err
 		}
 	}
-	return s.upsertDimensions(ctx, tx, dims)
+	return s.upsertDimensions(ctx, tx, a.dims)
 }
 
 type accDelta struct {
