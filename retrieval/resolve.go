@@ -591,21 +591,40 @@ var localDefs = func() []localDef {
 }()
 
 // lastDef is the offset in fn of d's last definition of name and its type
-// or value as written.
+// or value as written. Only the line of each occurrence of name and the
+// next (where a value may start) are matched, not the whole function once
+// per pattern.
 func (d localDef) lastDef(fn, name string) (at int, group string, ok bool) {
-	for _, m := range d.re.FindAllStringSubmatchIndex(fn, -1) {
-		i := memberAt(fn[m[2*d.ni]:m[2*d.ni+1]], name)
-		if i < 0 {
-			continue
+	lineEnd := func(i int) int {
+		if e := strings.IndexByte(fn[i:], '\n'); e >= 0 {
+			return i + e
 		}
-		at, ok = m[2*d.ni]+i, true
-		if d.ti >= 0 {
-			group = fn[m[2*d.ti]:m[2*d.ti+1]]
-		} else {
-			group, _, _ = strings.Cut(fn[m[1]:], "\n")
+		return len(fn)
+	}
+	for i := 0; ; {
+		j := strings.Index(fn[i:], name)
+		if j < 0 {
+			return at, group, ok
+		}
+		lo := strings.LastIndexByte(fn[:i+j], '\n') + 1
+		i = lineEnd(i + j)
+		hi := i
+		if hi < len(fn) {
+			hi = lineEnd(hi + 1)
+		}
+		for _, m := range d.re.FindAllStringSubmatchIndex(fn[lo:hi], -1) {
+			k := memberAt(fn[lo+m[2*d.ni]:lo+m[2*d.ni+1]], name)
+			if k < 0 || ok && lo+m[2*d.ni]+k <= at {
+				continue
+			}
+			at, ok = lo+m[2*d.ni]+k, true
+			if d.ti >= 0 {
+				group = fn[lo+m[2*d.ti] : lo+m[2*d.ti+1]]
+			} else {
+				group, _, _ = strings.Cut(fn[lo+m[1]:], "\n")
+			}
 		}
 	}
-	return at, group, ok
 }
 
 // memberAt is the offset of name in a comma-separated list of names, or -1.
