@@ -1,6 +1,13 @@
 package retrieval
 
-import "testing"
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"testing"
+)
 
 // lastDef finds a name's definition wherever it stands among others: in a
 // list, after another definition on the same line, not inside a longer name.
@@ -23,6 +30,22 @@ func TestLocalDefLastDef(t *testing.T) {
 		at, g, ok := localDefs[tt.def].lastDef(tt.fn, tt.name)
 		if ok != tt.wantsFound || ok && (at != tt.at || g != tt.group) {
 			t.Errorf("%q in %q: got %d %q %t, want %d %q %t", tt.name, tt.fn, at, g, ok, tt.at, tt.group, tt.wantsFound)
+		}
+	}
+}
+
+// BenchmarkLocalType looks up 40 names in 20 KB of net/http's server.go.
+func BenchmarkLocalType(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"))
+	if err != nil {
+		b.Skip(err)
+	}
+	fn := string(src[:20000])
+	names := regexp.MustCompile(`\b[a-z]\w*\b`).FindAllString(fn, 40)
+	r := &resolver{err: errors.New("no index")} // types from the text alone
+	for b.Loop() {
+		for _, n := range names {
+			r.localType(fn, n)
 		}
 	}
 }
