@@ -396,7 +396,11 @@ func decode(req *jsonrpc2.Request, v any) error {
 	if req.Params == nil {
 		return &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: req.Method + ": missing params"}
 	}
-	if err := json.Unmarshal(*req.Params, v); err != nil {
+	unmarshal := json.Unmarshal
+	if len(*req.Params) >= bigParams {
+		unmarshal = unmarshalLarge
+	}
+	if err := unmarshal(*req.Params, v); err != nil {
 		return &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: fmt.Sprintf("%s: invalid params: %v", req.Method, err)}
 	}
 	return nil

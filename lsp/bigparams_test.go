@@ -1,0 +1,43 @@
+package lsp
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// unmarshalLarge decodes as encoding/json does, glsp's didChange decoding
+// included.
+func TestUnmarshalLargeAsEncodingJSON(t *testing.T) {
+	text := strings.Repeat(`h\u00e9llo \"w\" \n`, 5000)
+	tests := []struct {
+		name   string
+		params string
+		new    func() any
+	}{
+		{"didOpen", `{"textDocument":{"uri":"file:///x.go","languageId":"go","version":3,"text":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
+		{"names without case", `{"TextDocument":{"URI":"file:///x.go","Version":3,"Text":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
+		{"invalid UTF-8", `{"textDocument":{"uri":"file:///x.go","text":"a` + "\xff" + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
+		{"didChange", `{"textDocument":{"uri":"file:///x.go","version":4},"contentChanges":[{"range":{"start":{"line":1,"character":2},"end":{"line":1,"character":5}},"text":"` + text + `"},{"text":"` + text + `"}]}`, func() any { return new(protocol.DidChangeTextDocumentParams) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, got := tt.new(), tt.new()
+			if err := json.Unmarshal([]byte(tt.params), want); err != nil {
+				t.Fatal(err)
+			}
+			if err := unmarshalLarge([]byte(tt.params), got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("decoded differently from encoding/json:\n%.300v\nwant\n%.300v", got, want)
+			}
+		})
+	}
+	if err := unmarshalLarge([]byte(`{"textDocument":{"text":`), new(protocol.DidOpenTextDocumentParams)); err == nil {
+		t.Error("cut-short params decoded without error")
+	}
+}
