@@ -21,13 +21,23 @@ for f in "$node" "$cs" "$vsix" "$GHOSTLINE_BIN"; do
 	[ -e "$f" ] || { echo "e2e-vscode: $f missing (run make e2e-vscode)" >&2; exit 1; }
 done
 
+# A model server that retypes the closer after the cursor, for the step
+# that checks an item's range (the editor's auto-closed ")"); built before
+# the XDG dirs move Go's build cache.
+go build -o bin/fakeollama ./lsp/lsptest/fakeollama
+
 tmp=$(mktemp -d)
 pgid=""
+ollama_pid=""
 cleanup() {
 	if [ -n "$pgid" ]; then kill -- "-$pgid" 2>/dev/null || true; fi
+	if [ -n "$ollama_pid" ]; then kill "$ollama_pid" 2>/dev/null || true; fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+bin/fakeollama --reply '"hello")' >"$tmp/ollama.url" &
+ollama_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/ollama.url" ] && break; sleep 0.05; done
 export XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data XDG_CACHE_HOME=$tmp/cache XDG_STATE_HOME=$tmp/state
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$tmp/user/User" "$tmp/ext" "$out"
 cp -r editors/testdata/repo "$tmp/repo"
@@ -78,6 +88,7 @@ done
 
 status=0
 GHOSTLINE_BIN=$GHOSTLINE_BIN GHOSTLINE_E2E_URL="http://127.0.0.1:$port/?folder=$tmp/repo" GHOSTLINE_E2E_SHOTS=$out \
+	GHOSTLINE_E2E_SETTINGS=$tmp/user/User/settings.json GHOSTLINE_E2E_OLLAMA=$(cat "$tmp/ollama.url") \
 	GHOSTLINE_E2E_PUPPETEER=$cache/cs/node_modules/puppeteer-core \
 	timeout 300 "$node" editors/vscode/e2e/run.js | tee "$tmp/out.txt" || status=$?
 if [ "$status" -ne 0 ]; then
@@ -92,4 +103,7 @@ fi
 expect_kind accepted
 expect_kind partial
 expect_kind rejected
+# The range item's accept counts what the document gained: '"hello"', not
+# the ")" it replaced.
+expect_accepted ollama 7
 echo "e2e-vscode: PASS (vsix $(stat -c %s "$vsix") bytes; screenshot $out/vscode-accept.png)"

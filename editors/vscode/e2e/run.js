@@ -6,10 +6,13 @@
 //   GHOSTLINE_E2E_PUPPETEER  the puppeteer-core package folder
 //   GHOSTLINE_E2E_SHOTS      where screenshots go
 //   GHOSTLINE_E2E_TRIGGERS   latency triggers (default 50)
+//   GHOSTLINE_E2E_SETTINGS   the user settings.json (rewritten for the range step)
+//   GHOSTLINE_E2E_OLLAMA     a model server that answers '"hello")' (fakeollama)
 // Prints "ok ..." lines and a LATENCY line; exits non-zero on failure (with a screenshot).
 'use strict';
 
 const { execFileSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
 const puppeteer = require(process.env.GHOSTLINE_E2E_PUPPETEER);
 
@@ -17,6 +20,9 @@ const URL = process.env.GHOSTLINE_E2E_URL;
 const BIN = process.env.GHOSTLINE_BIN;
 const SHOTS = process.env.GHOSTLINE_E2E_SHOTS || '.';
 const TRIGGERS = Number(process.env.GHOSTLINE_E2E_TRIGGERS || 50);
+const SETTINGS = process.env.GHOSTLINE_E2E_SETTINGS;
+const OLLAMA = process.env.GHOSTLINE_E2E_OLLAMA;
+const RANGE_MODEL = 'qwen2.5-coder:1.5b-base'; // shown in the status bar once the settings apply
 const EDITOR = '.editor-instance'; // not the chat pane's editor
 
 function ok(msg) {
@@ -337,6 +343,93 @@ async function run(page) {
   await page.keyboard.type('if item', { delay: 40 });
   await waitFor(page, () => ghostText(page), 'ghost text after the restart');
   ok('server killed: restarted, suggestions resume');
+  await page.keyboard.press('Escape');
+
+  await rangeStep(page);
+}
+
+// rangeStep: an item whose range replaces the ")" the editor auto-closed.
+// The model (fakeollama) retypes the closer; the server's item carries a
+// range over the rest of the line, and accepting it must leave one ")".
+async function rangeStep(page) {
+  // The settings file edited in the editor, as a user would (a write from
+  // outside went unnoticed): the extension sends the change to the server,
+  // which switches model without a restart.
+  const settings = JSON.parse(fs.readFileSync(SETTINGS, 'utf8'));
+  Object.assign(settings, {
+    'editor.autoClosingBrackets': 'always',
+    'ghostline.model.provider': 'ollama',
+    'ghostline.model.endpoint': OLLAMA,
+    'ghostline.model.name': RANGE_MODEL,
+    'ghostline.model.timeoutMs': 5000,
+    'ghostline.completion.debounceMs': 0,
+  });
+  await page.keyboard.down('Control');
+  await page.keyboard.down('Shift');
+  await page.keyboard.press('KeyP');
+  await page.keyboard.up('Shift');
+  await page.keyboard.up('Control');
+  await page.waitForSelector('.quick-input-widget input', { visible: true });
+  await page.keyboard.type('Open User Settings (JSON)');
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('.quick-input-list .monaco-list-row')).some((r) => r.textContent.includes('Open User Settings (JSON)')),
+    { timeout: 15000 },
+  );
+  await page.keyboard.press('Enter');
+  // It opens in a floating editor, not a tab.
+  await page.waitForFunction(
+    () => Array.from(document.querySelectorAll('.monaco-editor .view-line')).some((t) => t.textContent.includes('ghostline.ranker.enabled')),
+    { timeout: 15000 },
+  );
+  await sleep(500);
+  await page.keyboard.down('Control');
+  await page.keyboard.press('KeyA');
+  await page.keyboard.up('Control');
+  await page.keyboard.press('Delete');
+  await page.keyboard.type(JSON.stringify(settings));
+  await page.keyboard.down('Control');
+  await page.keyboard.press('KeyS');
+  await page.keyboard.up('Control');
+  // Closed only once the change is applied (so saved): an unsaved editor
+  // asks whether to save, and that dialog takes the next keystrokes.
+  await waitFor(
+    page,
+    () => page.evaluate((m) => Array.from(document.querySelectorAll('.statusbar-item')).some((e) => e.textContent.includes(m)), RANGE_MODEL),
+    `the status bar to show ${RANGE_MODEL} (settings applied)`,
+    20000,
+  );
+  await page.keyboard.press('Escape');
+  ok(`settings changed: the server uses ${OLLAMA}`);
+
+  await openFile(page, 'report.go');
+  await sleep(1000);
+  await gotoLine(page, 1);
+  await newLine(page);
+  await page.keyboard.type('x := fmt.Sprint(', { delay: 40 });
+  const top = await cursorTop(page);
+  await waitFor(page, async () => (await cursorLine(page)) === 'x := fmt.Sprint()', 'the editor to auto-close "("', 5000);
+  const ghost = await stableGhost(page, 'ghost text before the auto-closed ")"');
+  if (ghost !== '"hello"') {
+    throw new Error(`ghost text before ")" is ${JSON.stringify(ghost)}, want "\"hello\"" (the item's range covers the ")")`);
+  }
+  ok(`ghost text ${JSON.stringify(ghost)} before the auto-closed ")"`);
+  await page.keyboard.press('Tab');
+  await waitFor(page, async () => (await ghostText(page)) === '', 'ghost text to go after Tab');
+  const [got] = await linesFrom(page, top, 1);
+  if (got !== 'x := fmt.Sprint("hello")') {
+    throw new Error(`after Tab the line is ${JSON.stringify(got)}, want "x := fmt.Sprint(\"hello\")" (one ")")`);
+  }
+  // The cursor is after the text, not before a leftover ")": typing lands there.
+  await page.keyboard.type(';');
+  const [typed] = await waitFor(page, async () => {
+    const l = await linesFrom(page, top, 1);
+    return l[0] !== got ? l : null;
+  }, 'a typed ";" after the accept', 5000);
+  if (typed !== 'x := fmt.Sprint("hello");') {
+    throw new Error(`";" typed after the accept gives ${JSON.stringify(typed)}: the cursor was not at the end`);
+  }
+  ok(`Tab accepted: the line is ${JSON.stringify(got)}, cursor at its end`);
+  await page.screenshot({ path: path.join(SHOTS, 'vscode-range.png') });
   await page.keyboard.press('Escape');
 }
 

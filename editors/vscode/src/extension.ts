@@ -20,6 +20,7 @@ import {
   ServerStatus,
   SettingSchema,
   SuggestionId,
+  endAfter,
   resolveServer,
   serverOptions,
   settingValue,
@@ -36,6 +37,8 @@ const STATUS_POLL_MS = 2000;
 interface Shown {
   id: SuggestionId;
   uri: string;
+  /** Where an item with a range starts, and its text. */
+  replace?: { start: vscode.Position; text: string };
 }
 
 class Ghostline implements vscode.Disposable {
@@ -135,10 +138,15 @@ class Ghostline implements vscode.Disposable {
             this.partial.forget();
             this.shown = { id, uri: document.uri.toString() };
           }
+          const first = items[0];
+          if (this.shown && id === this.shown.id && first?.range && typeof first.insertText === 'string') {
+            this.shown.replace = { start: first.range.start, text: first.insertText };
+          }
           return res;
         },
         executeCommand: (command, args, next) => {
           if (command === ACCEPT) {
+            this.cursorAfterReplace();
             this.partial.forget();
             this.shown = undefined;
           }
@@ -347,6 +355,24 @@ class Ghostline implements vscode.Disposable {
     void this.stop();
     this.bar.dispose();
     this.log.dispose();
+  }
+
+  /**
+   * cursorAfterReplace puts the cursor at the end of an accepted item whose
+   * range replaced text after the cursor (closers the editor auto-inserted):
+   * VS Code leaves it before them, where Enter would split the line.
+   */
+  private cursorAfterReplace(): void {
+    const editor = vscode.window.activeTextEditor;
+    const r = this.shown?.replace;
+    if (!editor || !r || editor.document.uri.toString() !== this.shown?.uri || !editor.selection.isEmpty) {
+      return;
+    }
+    const e = endAfter(r.start, r.text);
+    const end = new vscode.Position(e.line, e.character);
+    if (editor.document.getText(new vscode.Range(r.start, end)) === r.text && editor.selection.active.isBefore(end)) {
+      editor.selection = new vscode.Selection(end, end);
+    }
   }
 }
 

@@ -239,6 +239,24 @@ export class PartialAccepts {
 export type SuggestionId = string | number;
 
 /** suggestionId extracts the id from an item's ghostline.accept command. */
+/** A position as VS Code counts it: 0-based line, UTF-16 column. */
+export interface Pos {
+  line: number;
+  character: number;
+}
+
+/**
+ * endAfter is where text inserted at start ends: where the cursor belongs
+ * after accepting an item whose range replaced the closers after it.
+ */
+export function endAfter(start: Pos, text: string): Pos {
+  const lines = text.split('\n');
+  if (lines.length === 1) {
+    return { line: start.line, character: start.character + text.length };
+  }
+  return { line: start.line + lines.length - 1, character: lines[lines.length - 1].length };
+}
+
 export function suggestionId(command: { command?: string; arguments?: unknown[] } | undefined): SuggestionId | undefined {
   if (!command || command.command !== 'ghostline.accept' || !Array.isArray(command.arguments)) {
     return undefined;

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import {
   Backoff,
   FileChecks,
+  endAfter,
   PartialAccepts,
   resolveServer,
   serverOptions,
@@ -139,4 +140,10 @@ test('suggestionId reads the accept command only', () => {
   assert.equal(suggestionId({ command: 'other', arguments: ['s1'] }), undefined);
   assert.equal(suggestionId({ command: 'ghostline.accept', arguments: [{}] }), undefined);
   assert.equal(suggestionId(undefined), undefined);
+});
+
+test('endAfter: where an accepted item with a range ends', () => {
+  assert.deepEqual(endAfter({ line: 3, character: 16 }, '"hello")'), { line: 3, character: 24 });
+  assert.deepEqual(endAfter({ line: 3, character: 16 }, 'a(\n\tb)\n}'), { line: 5, character: 1 });
+  assert.deepEqual(endAfter({ line: 0, character: 2 }, 'é😀)'), { line: 0, character: 6 });
 });
