@@ -228,7 +228,16 @@ end)
 
 step('multi-byte text before the cursor', function()
   input('<Esc>olabel := "héllo wörld 😀 ✓" + item.')
-  return ghost_shown, function()
+  local asked = false
+  return function()
+    -- Asked for by hand once typed: this step is about positions, and the
+    -- predictor may hide an automatic suggestion (a manual one never is).
+    if not asked and cur_line():sub(-5) == 'item.' then
+      asked = true
+      gl.request(true)
+    end
+    return ghost_shown()
+  end, function()
     local before = cur_line()
     local g = gl.suggestion()
     input('<Tab>')
@@ -475,8 +484,11 @@ if OLLAMA then
   end, 15000)
 
   step('range: one closing paren after accept', function()
+    -- Waits for the accepted line, not for the ghost text to go: the fake
+    -- model answers the same at the new cursor too, so a next suggestion
+    -- may already show there.
     return function()
-      return not gl.visible()
+      return cur_line() ~= 'x := fmt.Sprint()'
     end, function()
       check(cur_line() == 'x := fmt.Sprint("hello")', 'range: accepted line', vim.inspect(cur_line()))
       check(api.nvim_win_get_cursor(0)[2] == #'x := fmt.Sprint("hello")', 'range: cursor after the text',
