@@ -21,8 +21,7 @@ func init() {
 
 func runBenchPromptReuse(ctx context.Context, args []string) error {
 	fs := newFlags("bench prompt-reuse", "")
-	repo := fs.String("repo", "", "repository typed in (default: the bleve module in the Go module cache)")
-	file := fs.String("file", "index_impl.go", "Go file of --repo typed into")
+	target := replayFileFlags(fs)
 	funcs := fs.Int("functions", 5, "functions whose last lines are typed back")
 	lines := fs.Int("lines", 3, "lines typed back at the end of each function")
 	perToken := fs.Duration("token-cost", 250*time.Microsecond, "the fake server's time per prompt token its cache lacks (250µs: the tiny test model on one CPU thread)")
@@ -37,20 +36,17 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 	if _, err := setupLogging("", "warn"); err != nil {
 		return err
 	}
-	if *repo == "" {
-		var err error
-		if *repo, err = bleveModule(ctx); err != nil {
-			return err
-		}
+	repo, file, err := target.resolve(ctx)
+	if err != nil {
+		return err
 	}
 	if *bin == "" {
-		var err error
 		if *bin, err = os.Executable(); err != nil {
 			return err
 		}
 	}
 	o := lspbench.ReuseOptions{
-		Repo: *repo, File: *file, Functions: *funcs, Lines: *lines, Seed: *seed, PerToken: *perToken,
+		Repo: repo, File: file, Functions: *funcs, Lines: *lines, Seed: *seed, PerToken: *perToken,
 		MinGap: 60 * time.Millisecond, MaxGap: 150 * time.Millisecond, Pause: 600 * time.Millisecond,
 	}
 	var results []lspbench.ReuseResult
@@ -85,7 +81,7 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Printf("prompt reuse: the last %d lines of %d functions of %s typed back (%s), VS Code style, %s-%s between keys, %s pauses every 5-12 characters and at line ends; fake Ollama serving %s, evaluating %s per uncached prompt token\n",
-		*lines, *funcs, *file, *repo, o.MinGap, o.MaxGap, o.Pause, *name, *perToken)
+		*lines, *funcs, file, repo, o.MinGap, o.MaxGap, o.Pause, *name, *perToken)
 	row := func(name string, f func(r lspbench.ReuseResult) string) {
 		fmt.Printf("  %-40s", name)
 		for _, r := range results {

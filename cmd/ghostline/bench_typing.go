@@ -27,8 +27,7 @@ func init() {
 
 func runBenchTyping(ctx context.Context, args []string) error {
 	fs := newFlags("bench typing", "")
-	repo := fs.String("repo", "", "repository typed in (default: the bleve module in the Go module cache)")
-	file := fs.String("file", "index_impl.go", "Go file of --repo typed into")
+	target := replayFileFlags(fs)
 	keys := fs.Int("keystrokes", 147, "keystrokes typed")
 	pauses := fs.Int("pauses", 20, "pauses of 600-700 ms while typing, besides the end of typing")
 	runs := fs.Int("runs", 2, "runs per server (alternating between servers)")
@@ -44,18 +43,16 @@ func runBenchTyping(ctx context.Context, args []string) error {
 	if _, err := setupLogging("", "warn"); err != nil {
 		return err
 	}
-	if *repo == "" {
-		var err error
-		if *repo, err = bleveModule(ctx); err != nil {
-			return err
-		}
+	repo, file, err := target.resolve(ctx)
+	if err != nil {
+		return err
 	}
 	bin, err := os.Executable()
 	if err != nil {
 		return err
 	}
 	o := lspbench.TypingOptions{
-		Repo: *repo, File: *file, Keystrokes: *keys, Pauses: *pauses, Seed: *seed,
+		Repo: repo, File: file, Keystrokes: *keys, Pauses: *pauses, Seed: *seed,
 		MinGap: 60 * time.Millisecond, MaxGap: 150 * time.Millisecond, Pause: 650 * time.Millisecond,
 	}
 	var extra map[string]any
@@ -90,7 +87,7 @@ func runBenchTyping(ctx context.Context, args []string) error {
 		}
 	}
 	fmt.Printf("typing replay: %d keystrokes %s-%s apart, %d pauses of %s±50ms (the last at the end), into %s of %s; instant fake model server\n",
-		*keys, o.MinGap, o.MaxGap, *pauses+1, o.Pause, *file, *repo)
+		*keys, o.MinGap, o.MaxGap, *pauses+1, o.Pause, file, repo)
 	printTyping(results)
 	return nil
 }
