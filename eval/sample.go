@@ -51,6 +51,32 @@ func ListFiles(ctx context.Context, root string) ([]retrieval.File, error) {
 // with something left to type.
 func Draw(files []retrieval.File, n int, seed uint64) ([]Sample, error) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5851f42d4c957f2d))
+	out := drawCursors(files, n, rng, func(line string, k int) (int, bool, bool) {
+		indent := len(line) - len(strings.TrimLeft(line, " \t"))
+		if k%2 == 0 {
+			return indent, true, true
+		}
+		code := strings.TrimRight(line[indent:], " \t")
+		if len(code) < 2 {
+			return 0, false, false
+		}
+		col := indent + 1 + rng.IntN(len(code)-1)
+		for col > indent && !utf8.RuneStart(line[col]) {
+			col--
+		}
+		return col, false, col != indent
+	})
+	if len(out) < n {
+		return nil, fmt.Errorf("only %d usable cursors found for %d samples", len(out), n)
+	}
+	return out, nil
+}
+
+// drawCursors is the sampling loop both tasks share: up to n distinct
+// cursors, each on a line from pickLine at the column col chooses (ok
+// false: another line), with the rest of the line hidden. k is the number
+// of cursors drawn so far.
+func drawCursors(files []retrieval.File, n int, rng *rand.Rand, col func(line string, k int) (c int, lineStart, ok bool)) []Sample {
 	texts := map[string]string{}
 	seen := map[[2]int]bool{}
 	var out []Sample
@@ -59,40 +85,20 @@ func Draw(files []retrieval.File, n int, seed uint64) ([]Sample, error) {
 		if !ok {
 			continue
 		}
-		f := files[fi]
-		indent := len(line) - len(strings.TrimLeft(line, " \t"))
-		code := strings.TrimRight(line[indent:], " \t")
-		col := indent
-		lineStart := len(out)%2 == 0
-		if !lineStart {
-			if len(code) < 2 {
-				continue
-			}
-			col = indent + 1 + rng.IntN(len(code)-1)
-			for col > indent && !utf8.RuneStart(line[col]) {
-				col--
-			}
-			if col == indent {
-				continue
-			}
-		}
-		if seen[[2]int{fi, start + col}] {
+		c, lineStart, ok := col(line, len(out))
+		if !ok || seen[[2]int{fi, start + c}] {
 			continue
 		}
-		seen[[2]int{fi, start + col}] = true
-		want := strings.TrimRight(line[col:], " \t")
+		seen[[2]int{fi, start + c}] = true
 		out = append(out, Sample{
-			File:      f,
-			Text:      text[:start+col] + text[start+len(line):],
-			Offset:    start + col,
-			Want:      want,
+			File:      files[fi],
+			Text:      text[:start+c] + text[start+len(line):],
+			Offset:    start + c,
+			Want:      strings.TrimRight(line[c:], " \t"),
 			LineStart: lineStart,
 		})
 	}
-	if len(out) < n {
-		return nil, fmt.Errorf("only %d usable cursors found for %d samples", len(out), n)
-	}
-	return out, nil
+	return out
 }
 
 // EditSimilarity is 1 - Levenshtein(a, b) / max(len(a), len(b)), in runes;
@@ -143,26 +149,11 @@ var memberAccess = regexp.MustCompile(`[A-Za-z_$][\w$]*(?:\(\))?\.[A-Za-z_$]`)
 // task. Comment lines are skipped.
 func DrawMembers(files []retrieval.File, n int, seed uint64) []Sample {
 	rng := rand.New(rand.NewPCG(seed, seed^0x3c6ef372fe94f82b))
-	texts := map[string]string{}
-	seen := map[[2]int]bool{}
-	var out []Sample
-	for tries := 0; len(out) < n && tries < n*50; tries++ {
-		fi, text, start, line, ok := pickLine(files, texts, rng)
-		if !ok {
-			continue
-		}
-		f := files[fi]
+	return drawCursors(files, n, rng, func(line string, _ int) (int, bool, bool) {
 		ms := memberAccess.FindAllStringIndex(line, -1)
 		if len(ms) == 0 {
-			continue
+			return 0, false, false
 		}
-		col := ms[rng.IntN(len(ms))][1] - 1 // after the dot
-		if seen[[2]int{fi, start + col}] {
-			continue
-		}
-		seen[[2]int{fi, start + col}] = true
-		out = append(out, Sample{File: f, Text: text[:start+col] + text[start+len(line):], Offset: start + col,
-			Want: strings.TrimRight(line[col:], " \t")})
-	}
-	return out
+		return ms[rng.IntN(len(ms))][1] - 1, false, true // after the dot
+	})
 }
