@@ -30,8 +30,10 @@ import (
 const (
 	regionLines = 40
 	// replaceMargin: a fresh block replaces the held one when its score
-	// exceeds the held block's by this share.
-	replaceMargin = 0.5
+	// exceeds the held block's by this share. At 0.5 the BM25
+	// declarations of each line's names (Open, then Delete) replaced the
+	// block within a function (bench prompt-reuse --why).
+	replaceMargin = 1.0
 	// maxRegions bounds the files whose blocks are held.
 	maxRegions = 64
 )
@@ -158,18 +160,39 @@ func (h *heldBlock) current(hash func(path string) string) bool {
 // candidates: its best parts' score, as many as held has, is more than
 // replaceMargin above held's, or its
 // best part that held lacks scores that much above held's best part. Each
-// held part counts its best matching candidate's score, or floor's when
-// none matches.
+// held part counts its best matching candidate's score, or, when none
+// matches, floor's for a snippet and the score it was held with for a
+// declaration: resolution looks at the names around the cursor, which
+// change from line to line, and a declaration resolved in the region
+// stays as relevant to it while they do (counted as 0, every line with
+// other names replaced the block). Resolved declarations rank above every
+// hit without a score of their own: here they count as much as the best
+// hit, so that they are weighed with the rest, not above it.
 func clearlyBetter(fresh, held block, candidates []Part, replaced int) bool {
 	if len(candidates) == 0 || len(fresh.parts) == 0 {
 		return false
 	}
+	var topHit float64
+	for _, c := range candidates {
+		if !resolved(c) {
+			topHit = max(topHit, c.Score)
+		}
+	}
+	score := func(p Part) float64 {
+		if resolved(p) {
+			return topHit
+		}
+		return p.Score
+	}
 	var sum, best float64
 	for _, p := range held.parts {
 		s := floor(p.Kind, candidates)
+		if p.Kind == PartDecl {
+			s = score(p)
+		}
 		for _, c := range candidates {
 			if overlaps(c, p) {
-				s = max(s, c.Score)
+				s = max(s, score(c))
 			}
 		}
 		sum += s
@@ -178,9 +201,9 @@ func clearlyBetter(fresh, held block, candidates []Part, replaced int) bool {
 	var newBest float64
 	scores := make([]float64, 0, len(fresh.parts))
 	for _, p := range fresh.parts {
-		scores = append(scores, p.Score)
+		scores = append(scores, score(p))
 		if !slices.ContainsFunc(held.parts, func(h Part) bool { return overlaps(h, p) }) {
-			newBest = max(newBest, p.Score)
+			newBest = max(newBest, score(p))
 		}
 	}
 	// As many of the fresh block's best parts as held has: a fresh block
@@ -193,6 +216,10 @@ func clearlyBetter(fresh, held block, candidates []Part, replaced int) bool {
 	margin := 1 + replaceMargin*float64(int(1)<<min(replaced, 8))
 	return top > margin*sum || newBest > margin*best
 }
+
+// resolved reports whether p is a declaration resolution found at the
+// cursor (ranked by resolvedScore, less its place).
+func resolved(p Part) bool { return p.Kind == PartDecl && p.Score > resolvedScore/2 }
 
 // floor is what a part of kind that the search did not return may score
 // at most: nothing when the kind is not searched by rank or the search

@@ -99,6 +99,36 @@ func TestBetterBlock(t *testing.T) {
 	}
 }
 
+// Declarations resolved on one line and not the next stay held; they count
+// as much as the best hit, not above everything.
+func TestBetterBlockResolved(t *testing.T) {
+	decl := func(path string, score float64) Part { return Part{Kind: PartDecl, Path: path, Score: score} }
+	snip := func(path string, score float64) Part {
+		return Part{Kind: PartSnippet, Path: path, StartLine: 1, EndLine: 20, Score: score}
+	}
+	held := block{parts: []Part{decl("doc.go", resolvedScore), snip("a.go", 5), snip("b.go", 4)}}
+	for _, tc := range []struct {
+		name       string
+		fresh      []Part
+		candidates []Part
+		better     bool
+	}{
+		{"another line resolves other names", []Part{decl("field.go", resolvedScore), decl("batch.go", resolvedScore-1), snip("a.go", 5)},
+			[]Part{decl("field.go", resolvedScore), decl("batch.go", resolvedScore-1), snip("a.go", 5), snip("b.go", 4)}, false},
+		{"held snippets gone, resolution as before", []Part{decl("field.go", resolvedScore), snip("c.go", 9), snip("d.go", 8)},
+			[]Part{decl("field.go", resolvedScore), snip("c.go", 9), snip("d.go", 8)}, true},
+	} {
+		if got := clearlyBetter(block{parts: tc.fresh}, held, tc.candidates, 0); got != tc.better {
+			t.Errorf("%s: better = %v, want %v", tc.name, got, tc.better)
+		}
+	}
+	none := block{parts: []Part{snip("a.go", 5), snip("b.go", 4)}}
+	if !clearlyBetter(block{parts: []Part{decl("doc.go", resolvedScore), snip("c.go", 10)}}, none,
+		[]Part{decl("doc.go", resolvedScore), snip("c.go", 10), snip("a.go", 2)}, 0) {
+		t.Error("a resolved declaration and the best hit, held parts weak: not better")
+	}
+}
+
 // Typing in one function keeps the retrieved block byte for byte; moving
 // to another file's or far part recomputes it.
 func TestBlockHeldWhileTyping(t *testing.T) {

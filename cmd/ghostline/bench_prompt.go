@@ -9,6 +9,7 @@ import (
 
 	"github.com/ghostline/ghostline/lsp/lspbench"
 	"github.com/ghostline/ghostline/lsp/lsptest"
+	"github.com/ghostline/ghostline/model"
 )
 
 func init() {
@@ -29,6 +30,7 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 	seed := fs.Uint64("seed", 1, "random seed of the typing rhythm")
 	which := fs.String("retrieval", "both", "replay with retrieval on, off or both")
 	name := fs.String("model", "qwen2.5-coder:1.5b-base", "model name (its FIM family decides the prompt's order: codellama:7b-code is suffix-first)")
+	why := fs.Bool("why", false, "print, per request, where its prompt first differs from the one before and why")
 	dump := fs.String("dump", "", "write every rendered prompt to `DIR`/on-N.txt and off-N.txt (retrieval on, off)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -45,7 +47,11 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	o := lspbench.ReuseOptions{
+	fim, _, err := model.LookupFIM(*name, "")
+	if err != nil {
+		return err
+	}
+	o := lspbench.ReuseOptions{FIM: fim,
 		Repo: repo, File: file, Functions: *funcs, Lines: *lines, Seed: *seed, PerToken: *perToken,
 		MinGap: 60 * time.Millisecond, MaxGap: 150 * time.Millisecond, Pause: 600 * time.Millisecond,
 	}
@@ -104,6 +110,17 @@ func runBenchPromptReuse(ctx context.Context, args []string) error {
 	row("pause to answer p50 / p90", func(r lspbench.ReuseResult) string {
 		return fmt.Sprintf("%d / %d ms", r.PauseQuantile(0.5).Milliseconds(), r.PauseQuantile(0.9).Milliseconds())
 	})
+	for _, c := range lspbench.Causes {
+		row("  of which "+string(c), func(r lspbench.ReuseResult) string { return fmt.Sprintf("%.1f%%", 100*r.NewBy()[c]) })
+	}
+	if *why {
+		for _, r := range results {
+			fmt.Printf("%s: request, prompt chars, first difference at, new chars, cause, cursor and file part start (bytes of %s)\n", r.Name, file)
+			for i, d := range r.Diffs {
+				fmt.Printf("  %3d %6d %6d %6d  %-16s %6d %6d\n", i+1, r.PromptChars[i], d.At, d.New, d.Cause, d.Cursor, d.File)
+			}
+		}
+	}
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/lsp/lsptest"
+	"github.com/ghostline/ghostline/model"
 )
 
 // ReuseOptions describe the replay `ghostline bench prompt-reuse` runs: the
@@ -27,6 +28,9 @@ type ReuseOptions struct {
 	Pause            time.Duration
 	// PerToken is the fake server's time per prompt token its cache lacks.
 	PerToken time.Duration
+	// FIM is the family the prompts are rendered in (to tell their parts
+	// apart in Diffs).
+	FIM model.FIM
 }
 
 // ReuseResult is what the model server was sent during the replay.
@@ -39,8 +43,10 @@ type ReuseResult struct {
 	// a server with a prompt cache evaluates).
 	PromptChars, NewChars []int
 	Prompts               []string // the rendered prompts, in order
-	Pauses, Answered      int
-	PauseToAnswer         []time.Duration
+	// Diffs say where and why each prompt first differs from the one before.
+	Diffs            []Diff
+	Pauses, Answered int
+	PauseToAnswer    []time.Duration
 }
 
 // NewShare is the share of rendered prompt characters that were new work.
@@ -54,6 +60,20 @@ func (r ReuseResult) NewShare() float64 {
 		return 0
 	}
 	return float64(fresh) / float64(all)
+}
+
+// NewBy is the share of rendered prompt characters that were new work
+// for each cause of a request's first difference.
+func (r ReuseResult) NewBy() map[Cause]float64 {
+	var all int
+	for _, n := range r.PromptChars {
+		all += n
+	}
+	out := map[Cause]float64{}
+	for _, d := range r.Diffs {
+		out[d.Cause] += float64(d.New) / float64(max(all, 1))
+	}
+	return out
 }
 
 // MeanPrompt is the mean rendered prompt size in characters.
@@ -187,6 +207,7 @@ func PromptReuse(ctx context.Context, srv TypingServer, ol *lsptest.Ollama, o Re
 		prev = p
 	}
 	res.Requests = len(res.PromptChars)
+	res.Diffs = diagnose(res.Prompts, o.FIM, string(src))
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := c.Shutdown(sctx); err != nil {
