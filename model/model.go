@@ -32,6 +32,12 @@ type Request struct {
 	// (retrieval.Prompt.Members); backends that rank tokens themselves
 	// (the built-in model) prefer them there.
 	Members []string
+	// Context is the retrieved part of Prefix: Prefix begins with these
+	// texts, in this order, and the current file follows them. Backends
+	// that read the prompt themselves (the built-in model) take each on
+	// its own: a snippet cut inside a comment or a string must not swallow
+	// what follows it, and the current file weighs more than other files.
+	Context []string
 }
 
 // Result is a finished generation.

@@ -258,7 +258,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	mr, err := p.flights.generate(ctx, p.model, req, model.Request{
 		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
-		Members: prompt.Members,
+		Members: prompt.Members, Context: contextTexts(prompt),
 	})
 	stage(telemetry.StageModel, t0)
 	res.Model, res.Backend = mr.Model, mr.Backend
@@ -315,6 +315,18 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	shown := base
 	shown.Model, shown.Backend, shown.Prob, shown.Threshold, shown.Features = res.Model, res.Backend, res.Decision.Prob, res.Decision.Threshold, res.Decision.Features()
 	p.show(&pending{id: res.ID, path: req.Path, text: text, replace: pp.Replace, offset: req.Offset, shownAt: time.Now(), base: shown})
+	return out
+}
+
+// contextTexts lists the retrieved parts that prompt.Prefix begins with.
+func contextTexts(prompt retrieval.Prompt) []string {
+	var out []string
+	for _, p := range prompt.Parts {
+		if p.Kind == retrieval.PartPrefix || p.Kind == retrieval.PartSuffix {
+			break
+		}
+		out = append(out, p.Text)
+	}
 	return out
 }
 

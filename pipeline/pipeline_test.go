@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/ghostline/ghostline/config"
 	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/ranker"
+	"github.com/ghostline/ghostline/retrieval"
 	"github.com/ghostline/ghostline/telemetry"
 )
 
@@ -338,5 +340,33 @@ func TestReplaceRange(t *testing.T) {
 		if e.Kind == telemetry.KindAccepted && e.AcceptedChars != 3 {
 			t.Errorf("accepted chars = %d, want 3 (\"key\": the \")\" was there)", e.AcceptedChars)
 		}
+	}
+}
+
+// fixedPrompt is a retriever that returns one prompt.
+type fixedPrompt retrieval.Prompt
+
+func (f fixedPrompt) Assemble(context.Context, retrieval.Query) (retrieval.Prompt, error) {
+	return retrieval.Prompt(f), nil
+}
+
+// The model learns which head of the prefix is retrieved context, part
+// by part, and the members resolution found.
+func TestRetrievedPartsReachModel(t *testing.T) {
+	parts := []retrieval.Part{
+		{Kind: retrieval.PartDecl, Path: "b.go", Text: "// b.go\nfunc sub(a, b int) int\n"},
+		{Kind: retrieval.PartSnippet, Path: "c.go", Text: "// c.go\n/* cut\n"},
+		{Kind: retrieval.PartPrefix, Path: "/r/a.go", Text: doc[:cursor]},
+		{Kind: retrieval.PartSuffix, Path: "/r/a.go", Text: doc[cursor:]},
+	}
+	pr := retrieval.Prompt{Prefix: parts[0].Text + parts[1].Text + doc[:cursor], Suffix: doc[cursor:], Parts: parts, Members: []string{"X"}}
+	m := &fakeModel{text: "a + b"}
+	p := New(Options{Model: m, Retriever: fixedPrompt(pr)}, config.Defaults())
+	p.Complete(context.Background(), Request{Path: "/r/a.go", Language: "go", Text: doc, Offset: cursor})
+	if want := []string{parts[0].Text, parts[1].Text}; !slices.Equal(m.got.Context, want) || m.got.Prefix != pr.Prefix {
+		t.Errorf("model saw context %q and prefix %q; want %q and %q", m.got.Context, m.got.Prefix, want, pr.Prefix)
+	}
+	if !slices.Equal(m.got.Members, pr.Members) {
+		t.Errorf("model saw members %q, want %q", m.got.Members, pr.Members)
 	}
 }

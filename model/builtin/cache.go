@@ -84,8 +84,8 @@ func (c *cacheModel) lookup(k uint64) *cctx {
 	}
 }
 
-// add counts one occurrence of id after the context with key k.
-func (c *cacheModel) add(k uint64, id uint32) {
+// add counts w occurrences of id after the context with key k.
+func (c *cacheModel) add(k uint64, id, w uint32) {
 	var x *cctx
 	for i := k & c.mask; ; i = (i + 1) & c.mask {
 		j := c.ctxSlot[i]
@@ -99,15 +99,15 @@ func (c *cacheModel) add(k uint64, id uint32) {
 			break
 		}
 	}
-	x.total++
+	x.total += w
 	nk := ngramKey(k, id) | 1 // 0 marks an empty slot
 	for i := nk & c.mask; ; i = (i + 1) & c.mask {
 		switch c.ngKey[i] {
 		case nk:
-			c.ngCnt[i]++
+			c.ngCnt[i] += w
 			return
 		case 0:
-			c.ngKey[i], c.ngCnt[i] = nk, 1
+			c.ngKey[i], c.ngCnt[i] = nk, w
 			c.succ = append(c.succ, succ{id: id, next: x.head})
 			x.head = int32(len(c.succ) - 1)
 			x.distinct++
@@ -137,12 +137,12 @@ func (c *cacheModel) successors(x *cctx, buf []uint32) []uint32 {
 	return buf
 }
 
-// learn counts every n-gram of ids, context lengths 0..order-1.
-func (c *cacheModel) learn(ids []uint32, order int) {
+// learn counts every n-gram of ids, context lengths 0..order-1, w times.
+func (c *cacheModel) learn(ids []uint32, order int, w uint32) {
 	for i, id := range ids {
 		k := uint64(cacheRoot)
 		for n := 0; ; n++ {
-			c.add(k, id)
+			c.add(k, id, w)
 			if n+1 >= order || n >= i {
 				break
 			}

@@ -35,7 +35,7 @@ func TestCacheModelCounts(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			for round := range 2 { // the second round reuses pooled tables
 				c := newCacheModel(len(tt.ids) * tt.order)
-				c.learn(tt.ids, tt.order)
+				c.learn(tt.ids, tt.order, 1)
 				checkCacheModel(t, c, tt.ids, tt.order)
 				if round == 0 {
 					c.release()

@@ -44,7 +44,7 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	if language == "" {
 		language = lang.Of(req.Path)
 	}
-	prefix := tailAtLine(req.Prefix, maxCachePrefix)
+	retrieved, prefix := splitContext(req, language)
 	toks, inComment, trailingSpace := lex(prefix, language, true)
 	if inComment || len(toks) == 0 {
 		return res, nil
@@ -69,7 +69,7 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	s := m.newSearch(language, toks, sufToks)
+	s := m.newSearch(language, toks, sufToks, retrieved)
 	defer s.cache.release()
 	s.partial, s.needSpace = partial, trailingSpace
 	if afterDot {
@@ -111,6 +111,30 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 		res.Confidence, res.HasConfidence = logp/float64(ntok), true
 	}
 	return res, nil
+}
+
+// splitContext separates the retrieved parts at the head of req.Prefix,
+// each lexed on its own, from the current file's text before the cursor
+// (its last maxCachePrefix bytes). The parts nearest the cursor fill what
+// is left of maxCachePrefix.
+func splitContext(req model.Request, language string) (retrieved [][]string, prefix string) {
+	current := req.Prefix
+	for _, part := range req.Context {
+		if !strings.HasPrefix(current, part) {
+			// Not the prompt's head after all: one text, as before retrieval.
+			return nil, tailAtLine(req.Prefix, maxCachePrefix)
+		}
+		current = current[len(part):]
+	}
+	prefix = tailAtLine(current, maxCachePrefix)
+	room := maxCachePrefix - len(prefix)
+	for i := len(req.Context) - 1; i >= 0 && room > 0; i-- {
+		part := tailAtLine(req.Context[i], room)
+		room -= len(part)
+		toks, _, _ := lex(part, language, false)
+		retrieved = append(retrieved, toks)
+	}
+	return retrieved, prefix
 }
 
 // tailAtLine keeps at most n bytes of the end of s, starting at a line.
@@ -176,12 +200,27 @@ func (s *search) setMembers(names []string) {
 
 const localBase = 1 << 31
 
-func (m *Model) newSearch(lang string, prefix, suffix []string) *search {
-	s := &search{m: m, local: map[string]uint32{}, cache: newCacheModel((len(prefix) + len(suffix)) * m.opt.Order)}
+// The cache model counts the current file fileWeight times and each
+// retrieved part contextWeight times: other files' code is evidence of the
+// code base's habits, weaker than the file being written.
+const (
+	fileWeight    = 2
+	contextWeight = 1
+)
+
+func (m *Model) newSearch(lang string, prefix, suffix []string, retrieved [][]string) *search {
+	n := len(prefix) + len(suffix)
+	for _, r := range retrieved {
+		n += len(r)
+	}
+	s := &search{m: m, local: map[string]uint32{}, cache: newCacheModel(n * m.opt.Order)}
 	s.lang, s.hasLang = m.langs[lang]
+	for _, r := range retrieved {
+		s.cache.learn(s.ids(r), m.opt.Order, contextWeight)
+	}
 	s.hist = s.ids(prefix)
-	s.cache.learn(s.hist, m.opt.Order)
-	s.cache.learn(s.ids(suffix), m.opt.Order)
+	s.cache.learn(s.hist, m.opt.Order, fileWeight)
+	s.cache.learn(s.ids(suffix), m.opt.Order, fileWeight)
 	return s
 }
 
@@ -222,7 +261,7 @@ type dist struct {
 
 // cacheBoost weighs a count in the prompt against a count elsewhere in the
 // repository: code repeats itself locally (Hellendoorn & Devanbu's cache).
-const cacheBoost = 4
+const cacheBoost = 2
 
 func (s *search) dist(hist []uint32) *dist {
 	n := s.m.opt.Order

@@ -8,9 +8,10 @@
 // counted per language in n-grams (order 5 by default). Probabilities use
 // Witten-Bell interpolation down to an add-one unigram. At each request a
 // cache model of the prompt itself — the current file around the cursor and
-// the snippets retrieval put before it — is counted the same way and its
-// counts are added, boosted, at every context length: code repeats itself
-// locally, and Hellendoorn & Devanbu (FSE 2017, "Are deep neural networks
+// the parts retrieval put before it (Request.Context, each lexed on its
+// own and counted half as much as the current file) — is counted the same
+// way and its counts are added, boosted, at every context length: code
+// repeats itself locally, and Hellendoorn & Devanbu (FSE 2017, "Are deep neural networks
 // the best choice for modeling source code?") showed nested cache n-grams
 // competitive with neural models of code. A beam search predicts the rest
 // of the line (the partly typed token constrains the first one), rendered

@@ -256,3 +256,28 @@ func TestMembersAfterDot(t *testing.T) {
 		t.Errorf("after rec.Fl: %q, %v; want ush", res.Text, err)
 	}
 }
+
+// Retrieved parts are read one by one: a snippet cut inside a block
+// comment leaves the cursor in code, and the snippets' counts help.
+func TestRetrievedContext(t *testing.T) {
+	m := trained(t, Options{})
+	snippets := []string{
+		"// a.go\nfunc tidy(s *Store) {\n\ts.Compact(true)\n}\n",
+		"// b.go\n/**\n * The store.\n",
+	}
+	cur := "package web\n\nfunc f(s *Store) {\n\ts."
+	req := model.Request{Prefix: strings.Join(snippets, "") + cur, Language: "go", SingleLine: true}
+	res, err := m.Complete(context.Background(), req)
+	if err != nil || res.Text != "" {
+		t.Fatalf("the prompt read as one text ends in b.go's comment: want nothing, got %q, %v", res.Text, err)
+	}
+	req.Context = snippets
+	if res, err = m.Complete(context.Background(), req); err != nil || res.Text != "Compact(true)" {
+		t.Errorf("with the parts apart: %q, %v; want Compact(true) from a.go", res.Text, err)
+	}
+	// Parts that are not the prompt's head are not trusted.
+	req.Context = []string{"// c.go\n"}
+	if res, err = m.Complete(context.Background(), req); err != nil || res.Text != "" {
+		t.Errorf("with a part the prompt does not begin with: %q, %v; want the prompt read as one", res.Text, err)
+	}
+}
