@@ -1,10 +1,15 @@
 package model
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -24,7 +29,8 @@ import (
 // template supports it (the "insert" capability), else through a raw prompt
 // with the family's FIM tokens.
 type Ollama struct {
-	client    *api.Client
+	client    *api.Client // /api/show
+	http      *http.Client
 	base      *url.URL
 	name      string
 	fim       FIM
@@ -68,8 +74,10 @@ func NewOllama(c config.Model) (*Ollama, error) {
 	if err != nil {
 		return nil, err
 	}
+	hc := newHTTPClient()
 	return &Ollama{
-		client:    api.NewClient(base, newHTTPClient()),
+		client:    api.NewClient(base, hc),
+		http:      hc,
 		base:      base,
 		name:      c.Name,
 		fim:       fim,
@@ -227,7 +235,7 @@ func (o *Ollama) Complete(ctx context.Context, req Request) (Result, error) {
 	gctx, stop := context.WithCancelCause(rctx)
 	defer stop(nil)
 	done := false
-	err = o.client.Generate(gctx, gen, func(r api.GenerateResponse) error {
+	err = o.generate(gctx, gen, func(r api.GenerateResponse) error {
 		for _, lp := range r.Logprobs {
 			col.logprob(lp.Logprob)
 		}
@@ -262,6 +270,63 @@ func (o *Ollama) Complete(ctx context.Context, req Request) (Result, error) {
 		return Result{}, failure(ctx, rctx, o.origin(), o.timeout, err)
 	}
 	return col.result("ollama", o.name), nil
+}
+
+// generate posts gen to /api/generate and hands fn each streamed answer
+// line, as api.Client.Generate does, but reads the stream through a small
+// buffer: the client allocates (and zeroes) 8 MB per call for its line
+// scanner, which was a third of serve's CPU while typing (bench typing) and
+// a large part of its peak RSS. Errors are the client's: api.StatusError
+// for an HTTP error status, the server's message for an error line.
+func (o *Ollama) generate(ctx context.Context, gen *api.GenerateRequest, fn func(api.GenerateResponse) error) error {
+	body, err := json.Marshal(gen)
+	if err != nil {
+		return err
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, o.base.JoinPath("/api/generate").String(), bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Accept", "application/x-ndjson")
+	resp, err := o.http.Do(hr)
+	if err != nil {
+		return err
+	}
+	// Closing an unread body drops the connection: Ollama stops generating.
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	for {
+		line, err := readLine(r, MaxAnswerBytes+8<<10)
+		if errors.Is(err, io.EOF) {
+			return nil // the caller tells a cut stream by its missing done line
+		}
+		if err != nil {
+			return err
+		}
+		var msg struct {
+			Error string `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(line), &msg); err != nil {
+			if resp.StatusCode >= http.StatusBadRequest {
+				return api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status, ErrorMessage: line}
+			}
+			return errors.New(line)
+		}
+		if resp.StatusCode >= http.StatusBadRequest {
+			return api.StatusError{StatusCode: resp.StatusCode, Status: resp.Status, ErrorMessage: msg.Error}
+		}
+		if msg.Error != "" {
+			return errors.New(msg.Error)
+		}
+		var g api.GenerateResponse
+		if err := json.Unmarshal([]byte(line), &g); err != nil {
+			return err
+		}
+		if err := fn(g); err != nil {
+			return err
+		}
+	}
 }
 
 // request builds the /api/generate request: a raw prompt in the family's
