@@ -47,18 +47,25 @@ type Engine struct {
 	// nil without an index.
 	mfile    atomic.Pointer[modelFile]
 	indexDir string
-	learn    sync.Once
-	ctx      context.Context // bounds background work
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	closers  []func() error
+	// needBuiltin is closed once the built-in model may answer (provider
+	// builtin, or auto with the server down): only then does it learn the
+	// repository (its tables are half a session's memory). learnt is
+	// closed once it has (or never will, the engine closing first); probed
+	// once the start-up check of an auto provider's server ended.
+	needBuiltin, learnt, probed chan struct{}
+	needOnce, probeOnce         sync.Once
+	ctx                         context.Context // bounds background work
+	cancel                      context.CancelFunc
+	wg                          sync.WaitGroup
+	closers                     []func() error
 }
 
 // Open builds the engine for the repository at root and starts indexing it in
 // the background; it returns at once. ctx bounds the background work too.
 func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Engine, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	e := &Engine{root: root, report: r, ctx: ctx, cancel: cancel}
+	e := &Engine{root: root, report: r, ctx: ctx, cancel: cancel,
+		needBuiltin: make(chan struct{}), learnt: make(chan struct{}), probed: make(chan struct{})}
 	e.builtin = builtin.New(builtin.Options{})
 	e.backend = &model.Switchable{}
 	if err := e.useModel(s.Model); err != nil {
@@ -77,7 +84,11 @@ func Open(ctx context.Context, root string, s config.Settings, r Reporter) (*Eng
 		r.Message(fmt.Sprintf("repository index unavailable (%v); suggestions use the current file only", err))
 	}
 	if e.index == nil {
+		close(e.learnt)
 		o.Indexers = append(o.Indexers, learner{e.builtin, rules})
+	} else {
+		e.wg.Add(1)
+		go e.learnWhenNeeded()
 	}
 
 	gate, err := ranker.LoadGate("", s.Ranker)
@@ -107,12 +118,12 @@ func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, provider str
 	}
 	// The index feeds the built-in model every file it reads, so the
 	// repository is read once for both; with the model restored from its
-	// snapshot, only the files changed since. A model server chosen
-	// explicitly never falls back to the built-in model: then the model
-	// learns nothing (its tables are half the memory of a session) until a
-	// provider that uses it is chosen.
+	// snapshot, only the files changed since. A model server never falls
+	// back to the built-in model when chosen explicitly, and auto does only
+	// while the server is down: until then the model learns nothing (its
+	// tables are half the memory of a session).
 	e.indexDir = dir
-	if usesBuiltin(provider) {
+	if provider == "builtin" {
 		e.mfile.Store(openModelFile(e.builtin, filepath.Join(dir, modelFileName)))
 	}
 	idx, err := retrieval.Open(e.ctx, e.root, c, retrieval.Options{
@@ -150,10 +161,32 @@ func (e *Engine) useModel(c config.Model) error {
 		return err
 	}
 	e.backend.Set(b)
-	if usesBuiltin(c.Provider) && e.index != nil && e.mfile.Load() == nil {
-		e.startLearning()
+	if f, ok := b.(*model.Fallback); ok {
+		f.OnDown(e.useBuiltin)
+		e.probe(f)
+	} else {
+		e.probeOnce.Do(func() { close(e.probed) })
+	}
+	if c.Provider == "builtin" {
+		e.useBuiltin()
 	}
 	return nil
+}
+
+// probe asks an auto provider's server once, in the background, so the
+// user hears about a missing server now rather than at the first
+// suggestion (and the built-in model starts learning at once).
+func (e *Engine) probe(f *model.Fallback) {
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		defer e.probeOnce.Do(func() { close(e.probed) })
+		ctx, cancel := context.WithTimeout(e.ctx, probeTimeout)
+		defer cancel()
+		if notice := f.Probe(ctx); notice != "" {
+			e.report.Message(notice)
+		}
+	}()
 }
 
 // backendFor builds the backend c names. "auto" (the default) asks a model
@@ -169,19 +202,7 @@ func (e *Engine) backendFor(c config.Model) (model.Backend, error) {
 	if c.Provider != "" && c.Provider != "auto" {
 		return srv, nil
 	}
-	f := model.NewFallback(srv, e.builtin)
-	e.wg.Add(1)
-	go func() {
-		defer e.wg.Done()
-		// Ask once at start, so the user hears about a missing server now
-		// rather than at the first suggestion.
-		ctx, cancel := context.WithTimeout(e.ctx, probeTimeout)
-		defer cancel()
-		if notice := f.Probe(ctx); notice != "" {
-			e.report.Message(notice)
-		}
-	}()
-	return f, nil
+	return model.NewFallback(srv, e.builtin), nil
 }
 
 // SetSettings applies changed settings: the model backend is swapped when
@@ -253,13 +274,33 @@ func (e *Engine) ModelFile() (ModelFile, bool) {
 // ModelName is the model in use, for status displays.
 func (e *Engine) ModelName() string { return e.backend.Name() }
 
-// WaitReady blocks until the first indexing pass is done (for the command
-// line, which answers once rather than while the user types).
+// WaitReady blocks until the first indexing pass is done and, when the
+// built-in model is to answer (after the start-up check of an auto
+// provider's server), it learnt the repository: for the command line,
+// which answers once rather than while the user types.
 func (e *Engine) WaitReady(ctx context.Context) error {
 	if e.index == nil {
 		return nil
 	}
-	return e.index.Wait(ctx)
+	if err := e.index.Wait(ctx); err != nil {
+		return err
+	}
+	select {
+	case <-e.probed:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-e.needBuiltin:
+	default:
+		return nil
+	}
+	select {
+	case <-e.learnt:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Close stops background work and releases resources.
@@ -298,33 +339,35 @@ func equalModel(a, b config.Model) bool {
 	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
-// usesBuiltin reports whether provider may answer from the built-in model.
-func usesBuiltin(provider string) bool {
-	return provider == "" || provider == "auto" || provider == "builtin"
-}
+// useBuiltin says the built-in model may answer from now on.
+func (e *Engine) useBuiltin() { e.needOnce.Do(func() { close(e.needBuiltin) }) }
 
-// startLearning makes the built-in model follow the repository from now on
-// and feeds it every indexed file once the first pass is done (a provider
-// that uses it was chosen after the start).
-func (e *Engine) startLearning() {
-	e.learn.Do(func() {
-		mf := openModelFile(e.builtin, filepath.Join(e.indexDir, modelFileName))
+// learnWhenNeeded makes the built-in model follow the repository once it
+// may answer, and feeds it the indexed files the first pass did not
+// (those read before the model was needed).
+func (e *Engine) learnWhenNeeded() {
+	defer e.wg.Done()
+	defer close(e.learnt)
+	select {
+	case <-e.needBuiltin:
+	case <-e.ctx.Done():
+		return
+	}
+	mf := e.mfile.Load()
+	if mf == nil {
+		mf = openModelFile(e.builtin, filepath.Join(e.indexDir, modelFileName))
 		e.mfile.Store(mf)
-		e.wg.Add(1)
-		go func() {
-			defer e.wg.Done()
-			if e.index.Wait(e.ctx) != nil {
-				return
-			}
-			if err := e.index.Feed(e.ctx, mf.known, mf.learn); err != nil {
-				slog.Warn("built-in model: learning the repository", "err", err)
-				return
-			}
-			if err := mf.save(); err != nil {
-				slog.Warn("built-in model not saved; the next start relearns it", "err", err)
-			}
-		}()
-	})
+	}
+	if e.index.Wait(e.ctx) != nil {
+		return
+	}
+	if err := e.index.Feed(e.ctx, mf.known, mf.learn); err != nil {
+		slog.Warn("built-in model: learning the repository", "err", err)
+		return
+	}
+	if err := mf.save(); err != nil {
+		slog.Warn("built-in model not saved; the next start relearns it", "err", err)
+	}
 }
 
 // learnFile, forgetFile and knownFile are the index's OnFile, OnRemove and

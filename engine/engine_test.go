@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/lsp/lsptest"
 	"github.com/ghostline/ghostline/pipeline"
 	"github.com/ghostline/ghostline/telemetry"
 )
@@ -260,5 +261,36 @@ func TestBuiltinLearnsOnlyWhenUsed(t *testing.T) {
 	res := e.Complete(ctx, pipeline.Request{Path: filepath.Join(root, "order.go"), Language: "go", Text: text, Offset: len(text), Invoked: true})
 	if res.Outcome != pipeline.OutcomeShown || !strings.HasPrefix(res.Suggestion, "Discount(") {
 		t.Errorf("got %q (%s, %v), want the repository's applyDiscount call", res.Suggestion, res.Outcome, res.Err)
+	}
+}
+
+// With provider auto the built-in model learns the repository only once
+// the server fails: while the server answers it knows nothing (bench
+// typing's peak RSS), and the first fallback has it learn the repository.
+func TestAutoLearnsOnlyWhenTheServerFails(t *testing.T) {
+	root := repo(t)
+	ol := lsptest.NewOllama()
+	defer ol.Close()
+	s := settings(t, "auto")
+	s.Model.Endpoint = ol.URL()
+	e, _, ctx := openReady(t, root, s)
+	text := "package shop\n\nfunc orderTotal(c int) int {\n\treturn apply"
+	req := pipeline.Request{Path: filepath.Join(root, "order.go"), Language: "go", Text: text, Offset: len(text), Invoked: true}
+	if res := e.Complete(ctx, req); res.Err != nil || res.Model == "builtin" {
+		t.Fatalf("model %q, err %v: want the server's answer", res.Model, res.Err)
+	}
+	if n := e.builtin.Stats().Files; n != 0 {
+		t.Fatalf("with the server up the built-in model learnt %d files", n)
+	}
+	ol.SetMode(lsptest.OllamaNotFound)
+	e.Complete(ctx, req) // the outage starts: answered by the built-in model
+	for deadline := time.Now().Add(10 * time.Second); e.builtin.Stats().Files < 3; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("with the server down the built-in model knows %d files, want 3", e.builtin.Stats().Files)
+		}
+	}
+	res := e.Complete(ctx, req)
+	if res.Model != "builtin" || !strings.HasPrefix(res.Suggestion, "Discount(") {
+		t.Errorf("got %q from %q (%s, %v), want the built-in model's applyDiscount call", res.Suggestion, res.Model, res.Outcome, res.Err)
 	}
 }

@@ -31,6 +31,7 @@ type Fallback struct {
 	timeouts  int       // in a row
 	told      bool      // the user has been told about the current outage
 	recovered string    // notice that the outage ended, for the next answer
+	onDown    func()    // called, in its own goroutine, when an outage starts
 }
 
 // timeoutsDown is how many timeouts in a row mean the server is down: one
@@ -99,6 +100,14 @@ func (f *Fallback) Complete(ctx context.Context, req Request) (Result, error) {
 	return res, berr
 }
 
+// OnDown has fn called, in its own goroutine, whenever an outage starts
+// (the engine has the built-in model learn the repository only then).
+func (f *Fallback) OnDown(fn func()) {
+	f.mu.Lock()
+	f.onDown = fn
+	f.mu.Unlock()
+}
+
 // probe asks the server for one token, as a request would, and ends the
 // outage if it answers.
 func (f *Fallback) probe() {
@@ -137,6 +146,9 @@ func (f *Fallback) timedOut(err error) string {
 func (f *Fallback) failed(err error) string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if !f.down && f.onDown != nil {
+		go f.onDown()
+	}
 	f.down = true
 	f.nextProbe = f.now().Add(f.retryAfter)
 	if f.told {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -310,15 +311,17 @@ func (x *Index) scanDir(ctx context.Context, dir string) {
 // repository after the first pass catches up.
 func (x *Index) Feed(ctx context.Context, known func(path, hash string) bool, fn func(path string, src []byte)) error {
 	x.mu.Lock()
-	paths := make([]string, 0, len(x.files))
-	for p := range x.files {
-		paths = append(paths, p)
+	hashes := make(map[string]string, len(x.files))
+	for p, e := range x.files {
+		hashes[p] = e.hash
 	}
 	x.mu.Unlock()
-	slices.Sort(paths)
-	for _, rel := range paths {
+	for _, rel := range slices.Sorted(maps.Keys(hashes)) {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if known != nil && known(rel, hashes[rel]) {
+			continue // as indexed: not read again
 		}
 		src, err := os.ReadFile(filepath.Join(x.root, filepath.FromSlash(rel)))
 		if err != nil {
