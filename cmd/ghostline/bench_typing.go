@@ -186,6 +186,9 @@ func printTyping(rs []lspbench.TypingResult) {
 	row("CPU at start (indexing included)", func(r lspbench.TypingResult) string {
 		return fmt.Sprintf("%.2f s in %.1f s", r.StartCPU.Seconds(), r.StartWall.Seconds())
 	})
+	row("CPU at a second start, same home", func(r lspbench.TypingResult) string {
+		return fmt.Sprintf("%.2f s in %.1f s", r.RestartCPU.Seconds(), r.RestartWall.Seconds())
+	})
 	row("peak RSS", func(r lspbench.TypingResult) string { return fmt.Sprintf("%d MiB", r.PeakRSS>>20) })
 	row("connections beyond loopback refused", func(r lspbench.TypingResult) string {
 		if r.Refused < 0 {

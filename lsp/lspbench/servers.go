@@ -8,8 +8,9 @@ import (
 )
 
 // Ghostline is `bin serve` over stdio against the fake Ollama server ol,
-// with retrieval on and the predictor off (it would hide suggestions the
-// replay counts), with HOME and the XDG directories under home so that
+// in the default configuration (provider auto: the built-in model stands
+// by) with retrieval on and the predictor off (it would hide suggestions
+// the replay counts), with HOME and the XDG directories under home so that
 // its index, telemetry and models start empty.
 func Ghostline(bin, home string, ol *lsptest.Ollama) TypingServer {
 	return TypingServer{
@@ -18,7 +19,7 @@ func Ghostline(bin, home string, ol *lsptest.Ollama) TypingServer {
 		Args: []string{"serve", "--log-level", "warn"},
 		Env:  isolatedHome(home),
 		Settings: map[string]any{
-			"model":  map[string]any{"provider": "ollama", "endpoint": ol.URL()},
+			"model":  map[string]any{"endpoint": ol.URL()},
 			"ranker": map[string]any{"enabled": false},
 		},
 		Progress:     true,
