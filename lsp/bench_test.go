@@ -2,6 +2,8 @@ package lsp_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -42,16 +44,8 @@ func BenchmarkMapper(b *testing.B) {
 // transport over a pipe) on a 5,000-line Go file, with a model that answers
 // instantly. Targets: p50 ≤ 1 ms, p99 ≤ 5 ms.
 func BenchmarkInlineCompletion(b *testing.B) {
-	text, err := lspbench.GoSource(5000)
-	if err != nil {
-		b.Skip(err)
-	}
 	ctx := context.Background()
-	s, err := lspbench.NewSession(ctx, text, map[string]any{"completion": map[string]any{"debounceMs": 0}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := benchSession(b, 5000)
 	ds := make([]time.Duration, 0, b.N)
 	for b.Loop() {
 		d, err := s.Keystroke(ctx)
@@ -62,6 +56,43 @@ func BenchmarkInlineCompletion(b *testing.B) {
 	}
 	b.ReportMetric(float64(lspbench.Percentile(ds, 0.5).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lspbench.Percentile(ds, 0.99).Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkLargeOpen opens a 50 MB document (over completion.maxFileBytes),
+// then types in another: the keystroke's answer must not wait for the large
+// document to be decoded (next-ms: from the didOpen being read to that
+// answer; target ≈ 100 ms), while a request on the large document does
+// (applied-ms: to its answer).
+func BenchmarkLargeOpen(b *testing.B) {
+	ctx := context.Background()
+	s := benchSession(b, 2000)
+	big := strings.Repeat("\tx := \"é\" // a line of a large generated file\n", (50<<20)/48)
+	var next, applied []time.Duration
+	for i := 0; b.Loop(); i++ {
+		n, a, err := s.OpenLarge(ctx, fmt.Sprintf("file:///bench/big%d.go", i), big)
+		if err != nil {
+			b.Fatal(err)
+		}
+		next, applied = append(next, n), append(applied, a)
+	}
+	b.ReportMetric(float64(lspbench.Percentile(next, 0.5).Microseconds())/1000, "next-ms")
+	b.ReportMetric(float64(lspbench.Percentile(next, 1).Microseconds())/1000, "next-max-ms")
+	b.ReportMetric(float64(lspbench.Percentile(applied, 0.5).Microseconds())/1000, "applied-ms")
+}
+
+// benchSession is an in-process session with lines lines of Go open and no
+// debounce, closed when b ends.
+func benchSession(b *testing.B, lines int) *lspbench.Session {
+	text, err := lspbench.GoSource(lines)
+	if err != nil {
+		b.Skip(err)
+	}
+	s, err := lspbench.NewSession(context.Background(), text, map[string]any{"completion": map[string]any{"debounceMs": 0}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	return s
 }
 
 var replayOnce struct {

@@ -58,7 +58,7 @@ func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Sessio
 	}
 	pos := d.Position(off, enc)
 	if sug, rest, ok := s.cache.lookup(d.uri, d.text, off); ok {
-		s.items.sent(sug.id, sug.text, len(sug.text)-len(rest))
+		s.items.sent(sug.id, d.uri, sug.text, len(sug.text)-len(rest))
 		return itemList(rest, sug.id, pos, d.Position(off+sug.replace, enc)), nil
 	}
 	if auto {
@@ -75,7 +75,7 @@ func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Sessio
 		}
 	case pipeline.OutcomeShown:
 		s.cache.add(d.uri, &suggestion{id: res.ID, prefix: d.text[:off], suffix: d.text[off:], text: res.Suggestion, replace: res.Replace})
-		s.items.sent(res.ID, res.Suggestion, 0)
+		s.items.sent(res.ID, d.uri, res.Suggestion, 0)
 		return itemList(res.Suggestion, res.ID, pos, d.Position(off+res.Replace, enc)), nil
 	}
 	return none, nil
@@ -198,6 +198,7 @@ type items struct {
 }
 
 type sentItem struct {
+	uri  string // the document it was shown in
 	text string // the whole suggestion
 	from int    // bytes of it already typed when last sent
 }
@@ -210,7 +211,13 @@ func newItems() *items {
 	return &items{lru: c}
 }
 
-func (it *items) sent(id, text string, from int) { it.lru.Add(id, sentItem{text, from}) }
+func (it *items) sent(id, uri, text string, from int) { it.lru.Add(id, sentItem{uri, text, from}) }
+
+// uri returns the document suggestion id was shown in, or "".
+func (it *items) uri(id string) string {
+	e, _ := it.lru.Peek(id)
+	return e.uri
+}
 
 func (it *items) forget(id string) { it.lru.Remove(id) }
 

@@ -5,7 +5,11 @@
 // The transport runs on github.com/sourcegraph/jsonrpc2 with glsp's protocol
 // types. Document notifications are applied in the read loop, so they take
 // effect strictly in arrival order and every request sees the document as it
-// was when the request arrived. Requests run concurrently, each with a
+// was when the request arrived. The exception is a didOpen or didChange of
+// a megabyte or more: it is decoded and applied in a goroutine, its
+// document's lane, which what arrives next for that document (edits,
+// requests, feedback on its suggestions) joins in order, while other
+// documents and requests go on at once. Requests run concurrently, each with a
 // context that $/cancelRequest, a newer inlineCompletion request for the
 // same document, and shutdown cancel (answered with RequestCancelled).
 //

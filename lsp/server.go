@@ -94,11 +94,13 @@ type Server struct {
 	notes    notifier
 	progress *progress
 	edits    chan func() // Core.Edited calls, in document order
+	lanes    lanes       // documents waiting for a large message
 	stop     chan struct{}
 	wg       sync.WaitGroup // request goroutines
 
 	mu       sync.Mutex
 	state    state
+	closing  bool // teardown began: no more request goroutines
 	session  *Session
 	enc      Encoding
 	base     config.Settings // defaults + initializationOptions
@@ -148,6 +150,7 @@ func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) error {
 // session once.
 func (s *Server) teardown(cause error) {
 	s.mu.Lock()
+	s.closing = true
 	for _, cancel := range s.inflight {
 		cancel(cause)
 	}
@@ -178,8 +181,20 @@ func (s *Server) teardown(cause error) {
 
 // Handle implements jsonrpc2.Handler. It runs in the connection's read loop:
 // notifications are applied here, in order; requests that may wait are
-// handed to goroutines.
+// handed to goroutines. A large document message, and what follows it on
+// its document, is handled in that document's lane instead.
 func (s *Server) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	if raw := s.in.takeAside(req.Params); raw != nil {
+		req.Params = &raw
+	}
+	if uri := s.lane(req); uri != "" {
+		s.lanes.add(uri, func() { s.handle(conn, req) })
+		return
+	}
+	s.handle(conn, req)
+}
+
+func (s *Server) handle(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
 	defer func() {
 		if r := recover(); r != nil {
 			slog.Error("lsp: panic in handler", "method", req.Method, "panic", r, "stack", string(debug.Stack()))
@@ -188,9 +203,6 @@ func (s *Server) Handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 			}
 		}
 	}()
-	if raw := s.in.takeAside(req.Params); raw != nil {
-		req.Params = &raw
-	}
 	if req.Notif {
 		s.notification(conn, req)
 		return
@@ -291,7 +303,14 @@ func (s *Server) notification(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
 func (s *Server) async(conn *jsonrpc2.Conn, req *jsonrpc2.Request, uri string, fn func(ctx context.Context) (any, error)) {
 	ctx, cancel := context.WithCancelCause(s.ctx)
 	s.mu.Lock()
+	if s.closing { // a request from a lane, after teardown's wait began
+		s.mu.Unlock()
+		cancel(nil)
+		s.replyErr(conn, req.ID, &jsonrpc2.Error{Code: CodeRequestCancelled, Message: "request cancelled: " + errShutdown.Error()})
+		return
+	}
 	s.inflight[req.ID] = cancel
+	s.wg.Add(1)
 	s.mu.Unlock()
 	if uri != "" {
 		s.cancelLatest(uri, errSuperseded)
@@ -299,7 +318,6 @@ func (s *Server) async(conn *jsonrpc2.Conn, req *jsonrpc2.Request, uri string, f
 		s.latest[uri] = req.ID
 		s.mu.Unlock()
 	}
-	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		defer func() {

@@ -756,18 +756,24 @@ func TestAcceptInOrderWithEdits(t *testing.T) {
 	h.model.setAnswer(func(ctx context.Context, req model.Request) (model.Result, error) {
 		return model.Result{Text: "Println()"}, nil
 	})
-	const rounds = 40
-	text := source
+	acceptThenReplace(t, h, uri, source, protocol.Position{Line: 3, Character: 5}, 2, 40)
+}
+
+// acceptThenReplace asks for a suggestion at pos, accepts it and at once
+// replaces the whole text and asks again, rounds times (versions from
+// version on); every accept must be recorded as one.
+func acceptThenReplace(t *testing.T, h *harness, uri, text string, pos protocol.Position, version int32, rounds int) {
+	t.Helper()
 	for i := range rounds {
-		list, err := h.InlineCompletion(h.ctx, uri, 3, 5, lsp.TriggerInvoked)
+		list, err := h.InlineCompletion(h.ctx, uri, pos.Line, pos.Character, lsp.TriggerInvoked)
 		if err != nil || len(list.Items) != 1 {
 			t.Fatalf("round %d: %v %+v", i, err, list)
 		}
 		cmd := list.Items[0].Command
 		accept := h.Go(h.ctx, protocol.MethodWorkspaceExecuteCommand, protocol.ExecuteCommandParams{Command: cmd.Command, Arguments: cmd.Arguments})
 		text += "\n"
-		_ = h.DidChange(h.ctx, uri, int32(i+2), lsptest.Change{Text: text})
-		next := h.GoInlineCompletion(h.ctx, uri, 3, 5, lsp.TriggerInvoked)
+		_ = h.DidChange(h.ctx, uri, version+int32(i), lsptest.Change{Text: text})
+		next := h.GoInlineCompletion(h.ctx, uri, pos.Line, pos.Character, lsp.TriggerInvoked)
 		if err := accept.Wait(h.ctx, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -144,6 +144,27 @@ func (s *Session) Keystroke(ctx context.Context) (time.Duration, error) {
 	return d, nil
 }
 
+// OpenLarge opens text as the document uri, then types a keystroke in the
+// session's document. The server has read the didOpen when the client's
+// write returns (a synchronous pipe); next is the time from then to the
+// keystroke's answer, applied the time to the answer of a request on the
+// document opened, which waits for it. The document is closed after.
+func (s *Session) OpenLarge(ctx context.Context, uri, text string) (next, applied time.Duration, err error) {
+	if err := s.client.DidOpen(ctx, uri, "go", text); err != nil {
+		return 0, 0, err
+	}
+	t0 := time.Now()
+	if _, err := s.Keystroke(ctx); err != nil {
+		return 0, 0, err
+	}
+	next = time.Since(t0)
+	if _, err := s.client.InlineCompletion(ctx, uri, 0, 0, lsp.TriggerInvoked); err != nil {
+		return 0, 0, err
+	}
+	applied = time.Since(t0)
+	return next, applied, s.client.DidClose(ctx, uri)
+}
+
 // Percentile returns the q-quantile (0..1) of ds, which it sorts.
 func Percentile(ds []time.Duration, q float64) time.Duration {
 	if len(ds) == 0 {
