@@ -147,8 +147,12 @@ func (e *Engine) openIndex(o *pipeline.Options, c config.Retrieval, provider str
 					slog.Warn("built-in model not saved; the next start relearns it", "err", err)
 				}
 			}
-			// The first pass allocates far more than it keeps.
-			debug.FreeOSMemory()
+			// A first pass that read files allocated far more than it
+			// keeps; one that found nothing changed did not (and a warm
+			// `complete` would spend a tenth of its time returning it).
+			if idx.Stats().Indexed > 0 {
+				debug.FreeOSMemory()
+			}
 		}
 	}()
 	return nil

@@ -61,7 +61,10 @@ func openModelFile(m *builtin.Model, path string) *modelFile {
 	go func() {
 		defer close(f.loaded)
 		t0 := time.Now()
-		data, err := os.ReadFile(path)
+		// Mapped, the model's tables are read only where completions look
+		// (a read and decode of the whole file cost more than the rest of
+		// a warm `complete` together).
+		data, err := mapFile(path)
 		var sums map[string]string
 		if err == nil {
 			sums, err = m.Restore(data)

@@ -30,6 +30,7 @@ func runComplete(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	provider := fs.String("provider", "", "shorthand for model.provider (auto, ollama, openai, llamacpp, builtin)")
 	sf := addSettingsFlags(fs, `{"model":{"provider":"builtin"}}`)
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole command to `FILE` (for go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -37,6 +38,11 @@ func runComplete(ctx context.Context, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: want exactly one FILE:LINE:COL", errUsage)
 	}
+	stopProfile, err := startProfiles(*cpuprofile, "")
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	cur, err := readCursor(fs.Arg(0))
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/ghostline/ghostline/model"
 )
@@ -74,6 +75,26 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		}
 	}
 	same("loaded")
+	// The tables are read where they lie in aligned data, and from a copy
+	// of data that is not aligned for them.
+	within := func(p *uint64, data []byte) bool {
+		a, start := uintptr(unsafe.Pointer(p)), uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+		return a >= start && a < start+uintptr(len(data))
+	}
+	if !within(&got.tab.baseCtxKeys[0], buf.Bytes()) {
+		t.Errorf("the restored table is a copy of aligned data")
+	}
+	shifted := append(make([]byte, 1, buf.Len()+1), buf.Bytes()...)[1:]
+	copied := New(Options{})
+	if _, err := copied.Restore(shifted); err != nil {
+		t.Fatal(err)
+	}
+	if within(&copied.tab.baseCtxKeys[0], shifted) || copied.Stats() != m.Stats() {
+		t.Errorf("restored from unaligned data: stats %+v, want %+v", copied.Stats(), m.Stats())
+	}
+	got, copied = copied, got
+	same("loaded from unaligned data")
+	got = copied
 	for _, mm := range []*Model{m, got} {
 		mm.Forget("h0.go")
 		mm.Learn("h1.go", []byte("package web\n\nfunc other() { return }\n"))

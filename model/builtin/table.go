@@ -24,6 +24,8 @@ const (
 	exactOrders = 2
 )
 
+// Snapshots hold entries as the struct lays them out (entrySize): its
+// fields are uint32s, in this order.
 type entry struct {
 	total uint32
 	dist  uint32 // distinct successors in the low 28 bits, the order above

@@ -44,22 +44,27 @@ func (v *vocab) intern(tok string, max int) uint32 {
 }
 
 func (v *vocab) merge() {
+	v.sorted = v.byText()
+	v.tail = v.tail[:0]
+}
+
+// byText returns every id but unk, sorted by text, leaving v as it is.
+func (v *vocab) byText() []uint32 {
 	byText := func(a, b uint32) int { return strings.Compare(v.strs[a], v.strs[b]) }
-	slices.SortFunc(v.tail, byText)
-	merged := make([]uint32, 0, len(v.sorted)+len(v.tail))
+	tail := slices.SortedFunc(slices.Values(v.tail), byText)
+	merged := make([]uint32, 0, len(v.sorted)+len(tail))
 	i, j := 0, 0
-	for i < len(v.sorted) && j < len(v.tail) {
-		if byText(v.sorted[i], v.tail[j]) <= 0 {
+	for i < len(v.sorted) && j < len(tail) {
+		if byText(v.sorted[i], tail[j]) <= 0 {
 			merged = append(merged, v.sorted[i])
 			i++
 		} else {
-			merged = append(merged, v.tail[j])
+			merged = append(merged, tail[j])
 			j++
 		}
 	}
 	merged = append(merged, v.sorted[i:]...)
-	v.sorted = append(merged, v.tail[j:]...)
-	v.tail = v.tail[:0]
+	return append(merged, tail[j:]...)
 }
 
 // withPrefix calls f for tokens starting with p (at most limit of them,
