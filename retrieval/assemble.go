@@ -73,7 +73,7 @@ func (x *Index) assemble(ctx context.Context, q Query, s Sources, held bool) (Pr
 	x.mu.Lock()
 	since := x.writes
 	x.mu.Unlock()
-	parts, members, err := x.retrieve(ctx, h.Index, q, s)
+	parts, members, err := x.retrieve(ctx, x.hits.wrap(h.Index, since), q, s)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Prompt{}, ctx.Err()

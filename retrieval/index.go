@@ -73,6 +73,8 @@ type Index struct {
 	// two writers must not both build on the same state of a file.
 	bmu sync.Mutex
 	df  dfCache // document frequencies for queries; large writes clear it
+	// hits are recent search results, valid until the next write.
+	hits hitCache
 
 	regions regions // the retrieved block held per file region
 	// writes counts index writes; changedAt is the count at which each
