@@ -21,6 +21,8 @@ func TestUnmarshalLargeAsEncodingJSON(t *testing.T) {
 		{"didOpen", `{"textDocument":{"uri":"file:///x.go","languageId":"go","version":3,"text":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
 		{"names without case", `{"TextDocument":{"URI":"file:///x.go","Version":3,"Text":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
 		{"invalid UTF-8", `{"textDocument":{"uri":"file:///x.go","text":"a` + "\xff" + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
+		{"null text", `{"textDocument":{"uri":"file:///x.go","text":null,"languageId":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
+		{"didChange invalid UTF-8", `{"textDocument":{"uri":"file:///x.go","version":4},"contentChanges":[{"text":"` + text + "\xc3(" + `"}]}`, func() any { return new(protocol.DidChangeTextDocumentParams) }},
 		{"didChange", `{"textDocument":{"uri":"file:///x.go","version":4},"contentChanges":[{"range":{"start":{"line":1,"character":2},"end":{"line":1,"character":5}},"text":"` + text + `"},{"text":"` + text + `"}]}`, func() any { return new(protocol.DidChangeTextDocumentParams) }},
 	}
 	for _, tt := range tests {
@@ -37,7 +39,30 @@ func TestUnmarshalLargeAsEncodingJSON(t *testing.T) {
 			}
 		})
 	}
-	if err := unmarshalLarge([]byte(`{"textDocument":{"text":`), new(protocol.DidOpenTextDocumentParams)); err == nil {
-		t.Error("cut-short params decoded without error")
+	for bad, v := range map[string]any{
+		`{"textDocument":{"text":`:                       new(protocol.DidOpenTextDocumentParams),
+		`{"textDocument":{"text":5}}`:                    new(protocol.DidOpenTextDocumentParams),
+		`{"contentChanges":[{"text":["` + text + `"]}]}`: new(protocol.DidChangeTextDocumentParams),
+	} {
+		if err := unmarshalLarge([]byte(bad), v); err == nil {
+			t.Errorf("%.40s…: decoded without error", bad)
+		}
+	}
+}
+
+// BenchmarkUnmarshalLarge decodes a 50 MB didOpen's params, as a document
+// lane does.
+func BenchmarkUnmarshalLarge(b *testing.B) {
+	text := strings.Repeat("\tx := \"é\" // a line of a large generated file\n", (50<<20)/48)
+	params, err := json.Marshal(protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: "file:///big.go", LanguageID: "go", Version: 1, Text: text}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(params)))
+	for b.Loop() {
+		var p protocol.DidOpenTextDocumentParams
+		if err := unmarshalLarge(params, &p); err != nil || len(p.TextDocument.Text) != len(text) {
+			b.Fatal(err, len(p.TextDocument.Text))
+		}
 	}
 }
