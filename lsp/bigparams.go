@@ -39,7 +39,7 @@ func unmarshalLarge(data []byte, v any) error {
 		var value struct {
 			TextDocument   protocol.VersionedTextDocumentIdentifier `json:"textDocument"`
 			ContentChanges []struct {
-				Range       *protocol.Range     `json:"range"`
+				Range       *protocol.Range    `json:"range"`
 				RangeLength *protocol.UInteger `json:"rangeLength"`
 				Text        largeText          `json:"text"`
 			} `json:"contentChanges"`
