@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ghostline/ghostline/lsp"
 	"github.com/ghostline/ghostline/lsp/lsptest"
 )
 
@@ -57,13 +58,18 @@ func TestLargeDocumentMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocked := time.Since(sent)
+	// A request on the large document waits for it to be decoded.
+	if l, err := b.InlineCompletion(b.ctx, bigURI, 1, 0, lsp.TriggerInvoked); err != nil || len(l.Items) != 0 {
+		t.Fatalf("completion in a document over maxFileBytes: %v %+v", err, l)
+	}
+	applied := time.Since(sent)
 	peak := rssMB(t, b.Pid())
 	_ = b.DidChange(b.ctx, bigURI, 2, lsptest.Insert(1, 0, "y"))
 	if err := b.DidClose(b.ctx, bigURI); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Status(b.ctx); err != nil {
-		t.Fatal(err)
+	if _, err := b.InlineCompletion(b.ctx, bigURI, 1, 0, lsp.TriggerInvoked); err == nil {
+		t.Fatal("completion in a closed document answered")
 	}
 	var after float64
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
@@ -71,7 +77,7 @@ func TestLargeDocumentMemory(t *testing.T) {
 			break
 		}
 	}
-	t.Logf("%d MB didOpen: sent in %v, next answer %v after; RSS %.0f MB before, %.0f MB open, %.0f MB after close", size>>20, sent.Sub(start).Round(time.Millisecond), blocked.Round(time.Millisecond), base, peak, after)
+	t.Logf("%d MB didOpen: sent in %v, next answer %v after, open %v after; RSS %.0f MB before, %.0f MB open, %.0f MB after close", size>>20, sent.Sub(start).Round(time.Millisecond), blocked.Round(time.Millisecond), applied.Round(time.Millisecond), base, peak, after)
 	if after > base+float64(2*size>>20) {
 		t.Errorf("RSS after closing a %d MB document: %.0f MB, was %.0f MB before", size>>20, after, base)
 	}
