@@ -10,13 +10,16 @@
 // cache model of the prompt itself — the current file around the cursor and
 // the parts retrieval put before it (Request.Context, each lexed on its
 // own and counted half as much as the current file) — is counted the same
-// way and its counts are added, boosted, at every context length: code
-// repeats itself locally, and Hellendoorn & Devanbu (FSE 2017, "Are deep neural networks
-// the best choice for modeling source code?") showed nested cache n-grams
-// competitive with neural models of code. A beam search predicts the rest
+// way, up to order 7, and its counts are added, boosted, at every context
+// length: code repeats itself locally, and Hellendoorn & Devanbu (FSE
+// 2017, "Are deep neural networks the best choice for modeling source
+// code?") showed nested cache n-grams competitive with neural models of
+// code. A beam search predicts the rest
 // of the line (the partly typed token constrains the first one), rendered
 // with the code base's own spacing; further lines follow only while every
-// line's mean log-probability stays above about log 0.7. Result.Confidence
+// line's mean log-probability stays above about log 0.7. No line ends
+// right after a `.`, and the cursor's line never repeats the one above it
+// (post-processing would cut it). Result.Confidence
 // is the mean natural log-probability per generated token.
 //
 // Learning is incremental: Learn(path, src) replaces what path contributed

@@ -281,3 +281,22 @@ func TestRetrievedContext(t *testing.T) {
 		t.Errorf("with a part the prompt does not begin with: %q, %v; want the prompt read as one", res.Text, err)
 	}
 }
+
+// Where no member after `x.` is likely on its own, the back-off must not
+// end the line at the dot; nor may the line repeat the one above it
+// (post-processing would cut it): the search finishes another.
+func TestNoEmptyLineAfterDot(t *testing.T) {
+	m := New(Options{})
+	var b strings.Builder
+	b.WriteString("package web\n\nfunc f(r *R) {\n")
+	for i := range 60 {
+		fmt.Fprintf(&b, "\tr.f%d()\n\tn := %d\n", i, i)
+	}
+	b.WriteString("}\n")
+	m.Learn("a.go", []byte(b.String()))
+	pre := "package web\n\nfunc g(r *R) {\n\tr.f7()\n\tr."
+	res, err := m.Complete(context.Background(), model.Request{Prefix: pre, Language: "go", SingleLine: true})
+	if err != nil || !strings.HasPrefix(res.Text, "f") || res.Text == "f7()" {
+		t.Errorf("after r. below r.f7(): %q, %v; want another member", res.Text, err)
+	}
+}
