@@ -21,9 +21,12 @@ type Layout struct {
 	SuffixTokens int
 }
 
-// psmSuffixTokens is the suffix cap of prefix-first prompts: the next few
-// lines, which tell the model where the middle ends.
-const psmSuffixTokens = 64
+// psmSuffixTokens is the suffix cap of prefix-first prompts: the next
+// line or two, which tell the model where the middle ends; the text below
+// them goes before the prefix, where the server's cache keeps it
+// (retrieval's cutAfter). At 64 the suffix was most of what each typed
+// request re-read (bench prompt-reuse --why).
+const psmSuffixTokens = 32
 
 // LayoutFor returns the layout of the backend the settings c select.
 func LayoutFor(c config.Model) Layout {

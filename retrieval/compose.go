@@ -23,8 +23,9 @@ const (
 // rest (more when the prefix is short), declarations at most declShare of
 // that. Snippets of one file that overlap or touch are merged; each part is
 // headed by its path as a comment. In the prompt, declarations come first,
-// then snippets, the best nearest the prefix, then the prefix, its head
-// trimmed with slack (trimHead).
+// then snippets, the best nearest the prefix, then the text below a
+// capped suffix (cutAfter), then the prefix, its head trimmed with slack
+// (trimHead).
 func Compose(q Query, candidates []Part, share float64) Prompt {
 	l := newLayout(q, share)
 	return l.prompt(l.block(candidates, l.ctxBudget))
@@ -36,7 +37,7 @@ type layout struct {
 	q         Query
 	share     float64
 	prefix    string // the whole text before the cursor
-	suffix    string // cut to its cap
+	after            // suffix cut to its cap, and the text below it
 	room      int    // tokens for block and prefix
 	ctxBudget int    // tokens for the block at a fresh start
 }
@@ -46,8 +47,8 @@ func newLayout(q Query, share float64) layout {
 		share = DefaultContextShare
 	}
 	l := layout{q: q, share: share, prefix: q.Text[:q.Offset]}
-	l.suffix = fitHead(q.Text[q.Offset:], suffixTokens(q))
-	l.room = budgetOf(q) - EstimateTokens(l.suffix)
+	l.after = cutAfter(q)
+	l.room = budgetOf(q) - EstimateTokens(l.suffix) - EstimateTokens(l.below)
 	l.ctxBudget = l.blockBudget(0)
 	return l
 }
@@ -69,6 +70,9 @@ func (l layout) header(p string) string { return lang.Get(l.q.Language).Comment(
 type block struct {
 	parts  []Part
 	tokens int
+	// headAt is where in the text before the cursor the prefix starts
+	// when the block was held (see regions.choose); 0: trimHead decides.
+	headAt int
 }
 
 // block chooses and renders the parts of the retrieved context within
@@ -138,11 +142,18 @@ func (l layout) block(candidates []Part, ctxBudget int) block {
 // then the suffix.
 func (l layout) prompt(b block) Prompt {
 	prefix := trimHead(l.prefix, l.room-b.tokens)
+	if b.headAt > 0 {
+		prefix = l.prefix[b.headAt:]
+	}
 	var s strings.Builder
-	parts := make([]Part, 0, len(b.parts)+2)
+	parts := make([]Part, 0, len(b.parts)+3)
 	for _, p := range b.parts {
 		s.WriteString(p.Text)
 		parts = append(parts, p)
+	}
+	if l.below != "" {
+		s.WriteString(l.below)
+		parts = append(parts, l.belowPart(l.q))
 	}
 	s.WriteString(prefix)
 	parts = append(parts,

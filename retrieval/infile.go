@@ -1,27 +1,62 @@
 package retrieval
 
 import (
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // InFile assembles a prompt from the current document alone: as much of the
 // text before the cursor as fits (cut at a line start, with slack: see
-// trimHead), then the text after it. It is the prompt when retrieval is off
-// or no index exists yet.
+// trimHead), then the text after it (see cutAfter). It is the prompt when
+// retrieval is off or no index exists yet.
 func InFile(q Query) Prompt {
-	prefix, suffix := q.Text[:q.Offset], q.Text[q.Offset:]
-	suffix = fitHead(suffix, suffixTokens(q))
-	prefix = trimHead(prefix, budgetOf(q)-EstimateTokens(suffix))
-	return Prompt{
-		Prefix: prefix,
-		Suffix: suffix,
-		Parts: []Part{
-			{Kind: PartPrefix, Path: q.Path, Tokens: EstimateTokens(prefix), Text: prefix},
-			{Kind: PartSuffix, Path: q.Path, Tokens: EstimateTokens(suffix), Text: suffix},
-		},
-		Tokens: EstimateTokens(prefix) + EstimateTokens(suffix),
+	a := cutAfter(q)
+	prefix := trimHead(q.Text[:q.Offset], budgetOf(q)-EstimateTokens(a.suffix)-EstimateTokens(a.below))
+	parts := []Part{
+		{Kind: PartPrefix, Path: q.Path, Tokens: EstimateTokens(prefix), Text: prefix},
+		{Kind: PartSuffix, Path: q.Path, Tokens: EstimateTokens(a.suffix), Text: a.suffix},
 	}
+	if a.below != "" {
+		parts = append([]Part{a.belowPart(q)}, parts...)
+	}
+	return Prompt{
+		Prefix: a.below + prefix,
+		Suffix: a.suffix,
+		Parts:  parts,
+		Tokens: EstimateTokens(a.below+prefix) + EstimateTokens(a.suffix),
+	}
+}
+
+// after is the text after the cursor as a prompt holds it: the suffix,
+// and, when q caps the suffix below the default quarter of the budget,
+// the text that follows it up to that quarter, headed by the file's name,
+// to go before the prefix. A prefix-first prompt puts its suffix after
+// the text that grows as the user types, so the server reads it again at
+// every request; the text below the cursor does not change while the user
+// types at it, so before the prefix the server's cache keeps it, and the
+// model still sees the code that follows.
+type after struct{ suffix, below string }
+
+func cutAfter(q Query) after {
+	rest := q.Text[q.Offset:]
+	a := after{suffix: fitHead(rest, suffixTokens(q))}
+	if q.SuffixTokens <= 0 || q.SuffixTokens >= budgetOf(q)/suffixPart {
+		return a
+	}
+	hdr := lang.Get(q.Language).Comment(filepath.Base(q.Path)) + "\n"
+	left := budgetOf(q)/suffixPart - EstimateTokens(a.suffix) - EstimateTokens(hdr)
+	if below := fitHead(rest[len(a.suffix):], left); strings.TrimSpace(below) != "" && left > 0 {
+		a.below = hdr + withNewline(below)
+	}
+	return a
+}
+
+// belowPart is a's below text as a part of q's prompt.
+func (a after) belowPart(q Query) Part {
+	return Part{Kind: PartBelow, Path: q.Path, Tokens: EstimateTokens(a.below), Text: a.below}
 }
 
 const (

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,33 @@ func TestInFile(t *testing.T) {
 	p := InFile(q)
 	if p.Tokens > 200 || !strings.HasSuffix(text[:q.Offset], p.Prefix) || !strings.HasPrefix(text[q.Offset:], p.Suffix) {
 		t.Errorf("InFile: %d tokens, prefix/suffix not around the cursor", p.Tokens)
+	}
+}
+
+// A capped suffix leaves the text below it to go before the prefix, where
+// typing at the cursor does not change it; uncapped, there is none.
+func TestInFileBelow(t *testing.T) {
+	var text strings.Builder
+	text.WriteString("package p\n\nfunc F() {\n\t")
+	cursor := text.Len()
+	text.WriteString("\n}\n")
+	for i := range 40 {
+		fmt.Fprintf(&text, "\nfunc G%d() int { return %d }\n", i, i)
+	}
+	q := Query{Path: "/r/p.go", Language: "go", Text: text.String(), Offset: cursor, Budget: 400, SuffixTokens: 16}
+	p := InFile(q)
+	if EstimateTokens(p.Suffix) > 16 || !strings.HasPrefix(p.Prefix, "// p.go\n\nfunc G") || !strings.HasSuffix(p.Prefix, "func F() {\n\t") {
+		t.Fatalf("prefix %q\nsuffix %q", p.Prefix, p.Suffix)
+	}
+	if p.Tokens > q.Budget {
+		t.Errorf("%d tokens, budget %d", p.Tokens, q.Budget)
+	}
+	q.Text, q.Offset = q.Text[:cursor]+"x := 1"+q.Text[cursor:], cursor+6
+	if next := InFile(q); !strings.HasPrefix(next.Prefix, p.Prefix[:len(p.Prefix)-len("func F() {\n\t")]) || next.Suffix != p.Suffix {
+		t.Errorf("typing changed the text below the cursor:\n%q\nwas\n%q", next.Prefix, p.Prefix)
+	}
+	q.SuffixTokens = 0
+	if p := InFile(q); strings.Contains(p.Prefix, "// p.go") || !strings.Contains(p.Suffix, "func G1()") {
+		t.Errorf("uncapped: prefix %q suffix %q", p.Prefix, p.Suffix)
 	}
 }

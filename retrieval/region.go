@@ -119,7 +119,7 @@ func (rs *regions) choose(q Query, l layout, candidates []Part, fresh block, has
 	rs.mu.Lock()
 	h := rs.held[q.Path]
 	rs.mu.Unlock()
-	b, replaced := fresh, 0
+	b, replaced, kept := fresh, 0, false
 	switch {
 	case h == nil || !h.region.same(r) || !h.current(hash):
 	case h.block.tokens > l.minBlock() && EstimateTokens(l.prefix) > l.room-h.block.tokens:
@@ -127,9 +127,20 @@ func (rs *regions) choose(q Query, l layout, candidates []Part, fresh block, has
 		// with room for the prefix to grow on.
 		b = l.block(candidates, l.blockBudget(headSlack))
 	case !clearlyBetter(fresh, h.block, candidates, h.replaced):
-		b, r, replaced = h.block, h.region, h.replaced
+		b, r, replaced, kept = h.block, h.region, h.replaced, true
 	default:
 		r, replaced = h.region, h.replaced+1
+	}
+	// The cut above the prefix stays with the block while the prefix fits
+	// below it: trimHead's grid moves the cut whenever the typing crosses
+	// a step, and then everything after the block changes. A new cut
+	// leaves half a step free for the prefix to grow.
+	if room := l.room - b.tokens; !kept || b.headAt <= 0 || b.headAt > len(l.prefix) || l.prefix[b.headAt-1] != '\n' ||
+		EstimateTokens(l.prefix[b.headAt:]) > room {
+		b.headAt = 0
+		if EstimateTokens(l.prefix) > room {
+			b.headAt = len(l.prefix) - len(trimHead(l.prefix, room-min(headSlack, room/slackPart)/2))
+		}
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()

@@ -46,6 +46,9 @@ const (
 	PartSnippet PartKind = "snippet" // a window of lines from another place
 	PartPrefix  PartKind = "prefix"  // the current file before the cursor
 	PartSuffix  PartKind = "suffix"  // the current file after the cursor
+	// PartBelow is the current file after a capped suffix, before the
+	// prefix (see cutAfter).
+	PartBelow PartKind = "below"
 )
 
 // Part is one piece of an assembled prompt.
