@@ -47,6 +47,11 @@ type ReuseResult struct {
 	Diffs            []Diff
 	Pauses, Answered int
 	PauseToAnswer    []time.Duration
+	// Responded counts the pauses whose request was answered before the
+	// next keystroke, with a suggestion or without one (a random-weights
+	// model's text often leaves none); PauseToResponse their times.
+	Responded       int
+	PauseToResponse []time.Duration
 }
 
 // NewShare is the share of rendered prompt characters that were new work.
@@ -88,6 +93,11 @@ func (r ReuseResult) MeanPrompt() float64 {
 // PauseQuantile returns the q-quantile of the pause-to-answer times.
 func (r ReuseResult) PauseQuantile(q float64) time.Duration {
 	return Percentile(slices.Clone(r.PauseToAnswer), q)
+}
+
+// ResponseQuantile returns the q-quantile of the pause-to-response times.
+func (r ReuseResult) ResponseQuantile(q float64) time.Duration {
+	return Percentile(slices.Clone(r.PauseToResponse), q)
 }
 
 // gap is one stretch of lines cut out of the file and typed back.
@@ -155,7 +165,8 @@ func reusePauses(typed string, rng *rand.Rand) map[int]bool {
 }
 
 // PromptReuse runs the replay against srv, whose backend is the fake
-// Ollama ol, and measures what ol was sent.
+// Ollama ol, and measures what ol was sent; with ol nil (a real server,
+// whose own log tells what it evaluated) only the keystrokes and pauses.
 func PromptReuse(ctx context.Context, srv TypingServer, ol *lsptest.Ollama, o ReuseOptions) (ReuseResult, error) {
 	res := ReuseResult{Name: srv.Name}
 	src, err := os.ReadFile(filepath.Join(o.Repo, o.File))
@@ -179,8 +190,11 @@ func PromptReuse(ctx context.Context, srv TypingServer, ol *lsptest.Ollama, o Re
 	if err := c.DidOpen(ctx, uri, "go", doc); err != nil {
 		return fail(err)
 	}
-	ol.SetPromptCost(o.PerToken)
-	calls0 := len(ol.Generates())
+	calls0 := 0
+	if ol != nil {
+		ol.SetPromptCost(o.PerToken)
+		calls0 = len(ol.Generates())
+	}
 	rng := rand.New(rand.NewPCG(o.Seed, 11))
 	t := &typist{client: c, uri: uri, ver: 1, ask: srv.Ask, cancelPrevious: true}
 	var keys []*keystroke
@@ -197,17 +211,25 @@ func PromptReuse(ctx context.Context, srv TypingServer, ol *lsptest.Ollama, o Re
 		return fail(err)
 	}
 	res.Pauses, res.Answered, res.PauseToAnswer = pauseAnswers(keys)
-	res.Keystrokes = len(keys)
-	prev := ""
-	for _, g := range ol.Generates()[calls0:] {
-		p := g.Rendered()
-		res.Prompts = append(res.Prompts, p)
-		res.PromptChars = append(res.PromptChars, len(p))
-		res.NewChars = append(res.NewChars, len(p)-lsptest.CommonPrefix(prev, p))
-		prev = p
+	for _, k := range keys {
+		if k.pause && k.err == nil {
+			res.Responded++
+			res.PauseToResponse = append(res.PauseToResponse, k.answered.Sub(k.sent))
+		}
 	}
-	res.Requests = len(res.PromptChars)
-	res.Diffs = diagnose(res.Prompts, o.FIM, string(src))
+	res.Keystrokes = len(keys)
+	if ol != nil {
+		prev := ""
+		for _, g := range ol.Generates()[calls0:] {
+			p := g.Rendered()
+			res.Prompts = append(res.Prompts, p)
+			res.PromptChars = append(res.PromptChars, len(p))
+			res.NewChars = append(res.NewChars, len(p)-lsptest.CommonPrefix(prev, p))
+			prev = p
+		}
+		res.Requests = len(res.PromptChars)
+		res.Diffs = diagnose(res.Prompts, o.FIM, string(src))
+	}
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := c.Shutdown(sctx); err != nil {

@@ -13,19 +13,25 @@ import (
 // the replay counts), with HOME and the XDG directories under home so that
 // its index, telemetry and models start empty.
 func Ghostline(bin, home string, ol *lsptest.Ollama) TypingServer {
+	return GhostlineAt(bin, home, ol.URL(), func() int { return len(ol.Generates()) })
+}
+
+// GhostlineAt is Ghostline against the Ollama server at url, calls
+// counting its generate requests.
+func GhostlineAt(bin, home, url string, calls func() int) TypingServer {
 	return TypingServer{
 		Name: "ghostline",
 		Bin:  bin,
 		Args: []string{"serve", "--log-level", "warn"},
 		Env:  isolatedHome(home),
 		Settings: map[string]any{
-			"model":  map[string]any{"endpoint": ol.URL()},
+			"model":  map[string]any{"endpoint": url},
 			"ranker": map[string]any{"enabled": false},
 		},
 		Progress:     true,
 		Ready:        ghostlineIndexed,
 		Ask:          inlineRequest,
-		BackendCalls: func() int { return len(ol.Generates()) },
+		BackendCalls: calls,
 	}
 }
 

@@ -40,3 +40,15 @@ func TestWriteTinyGGUF(t *testing.T) {
 		t.Errorf("size %d", fi.Size())
 	}
 }
+
+func TestCacheSlots(t *testing.T) {
+	log := `time=2026-12-02T09:00:00.000Z level=DEBUG source=cache.go:104 msg="loading cache slot" id=0 cache=0 prompt=4415 used=0 remaining=4415
+time=2026-12-02T09:00:01.000Z level=INFO source=server.go:1 msg="llama runner started"
+time=2026-12-02T09:00:02.000Z level=DEBUG source=cache.go:104 msg="loading cache slot" id=0 cache=4430 prompt=4422 used=4415 remaining=7
+`
+	got := CacheSlots(log)
+	want := []CacheSlot{{4415, 0, 4415}, {4422, 4415, 7}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

@@ -78,17 +78,23 @@ func (s *Server) URL() string { return "http://" + s.addr }
 func (s *Server) Logs() string { return s.logs.String() }
 
 // env is the environment of the server and of CLI calls against it: only
-// what they need, so the user's OLLAMA_* settings do not leak in.
+// what they need, so the user's OLLAMA_* settings do not leak in, and
+// OLLAMA_DEBUG when set (the runner's debug log tells, among others, how
+// much of each prompt its cache held).
 func (s *Server) env() []string {
-	return []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + filepath.Join(s.dir, "home"),
-		"TMPDIR=" + os.TempDir(),
-		"OLLAMA_HOST=" + s.addr,
-		"OLLAMA_MODELS=" + filepath.Join(s.dir, "models"),
+	var debug []string
+	if d := os.Getenv("OLLAMA_DEBUG"); d != "" {
+		debug = append(debug, "OLLAMA_DEBUG="+d)
+	}
+	return append(debug,
+		"PATH="+os.Getenv("PATH"),
+		"HOME="+filepath.Join(s.dir, "home"),
+		"TMPDIR="+os.TempDir(),
+		"OLLAMA_HOST="+s.addr,
+		"OLLAMA_MODELS="+filepath.Join(s.dir, "models"),
 		"OLLAMA_NUM_PARALLEL=1",
 		"OLLAMA_MAX_LOADED_MODELS=2",
-	}
+	)
 }
 
 func (s *Server) start(ctx context.Context) error {
@@ -203,11 +209,17 @@ const TinyTemplate = `{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>
 // path); fim selects TinyTemplate over a plain one. One thread: on a busy
 // machine more threads make a model this small far slower, not faster.
 func TinyModelfile(gguf string, fim bool) string {
+	return TinyModelfileCtx(gguf, fim, 2048)
+}
+
+// TinyModelfileCtx is TinyModelfile with a context window of numCtx
+// tokens.
+func TinyModelfileCtx(gguf string, fim bool, numCtx int) string {
 	tmpl := "{{ .Prompt }}"
 	if fim {
 		tmpl = TinyTemplate
 	}
-	return fmt.Sprintf("FROM %s\nTEMPLATE \"\"\"%s\"\"\"\nPARAMETER stop \"<|endoftext|>\"\nPARAMETER num_thread 1\nPARAMETER num_ctx 2048\n", gguf, tmpl)
+	return fmt.Sprintf("FROM %s\nTEMPLATE \"\"\"%s\"\"\"\nPARAMETER stop \"<|endoftext|>\"\nPARAMETER num_thread 1\nPARAMETER num_ctx %d\n", gguf, tmpl, numCtx)
 }
 
 // StartTiny starts a server under dir with TinyModel and TinyRawModel
