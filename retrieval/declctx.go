@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"context"
-	"math"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -16,9 +15,10 @@ import (
 // (query-focused skeletons: the declarations of related files that match,
 // not the files' heads).
 const (
-	topDecls = 12 // declarations fetched by the BM25 fallback
-	// resolvedScore ranks resolved declarations above every BM25 hit.
-	resolvedScore = math.MaxFloat32
+	topDecls = 4 // declarations fetched by the BM25 fallback
+	// resolvedScore ranks resolved declarations above every BM25 hit;
+	// small enough that lowering it by their index keeps their order.
+	resolvedScore = 1 << 30
 )
 
 // declarations returns the declaration parts for q, best first, and the
@@ -30,6 +30,9 @@ func (x *Index) declarations(ctx context.Context, bi bleve.Index, q Query, lang,
 		return nil, nil, r.err
 	}
 	parts := groupDecls(sc.decls, resolvedScore)
+	for i := range sc.targets {
+		parts[i].Target = true
+	}
 	if len(t.ids) == 0 {
 		return parts, sc.members, nil
 	}
@@ -50,11 +53,11 @@ func (x *Index) declarations(ctx context.Context, bi bleve.Index, q Query, lang,
 	return append(parts, groupDecls(rest, 0)...), sc.members, nil
 }
 
-// groupDecls makes one part per run of declarations from one file; a
-// type is followed by its methods, shown as signature lines. score 0
-// keeps the hits' own scores.
+// groupDecls makes one part per declaration; a type's methods that
+// follow it or each other are shown as signature lines. Compose joins the
+// runs of one file under one header. score 0 keeps the hits' own scores.
 func groupDecls(ds []declHit, score float64) []Part {
-	var out []Part
+	out := make([]Part, 0, len(ds))
 	for i, d := range ds {
 		text := d.Text
 		if d.Kind == skeleton.DeclMethod && i > 0 && ds[i-1].Container == d.Container ||
@@ -66,10 +69,6 @@ func groupDecls(ds []declHit, score float64) []Part {
 			s = d.Score
 		} else {
 			s -= float64(i) // keep resolution's order
-		}
-		if n := len(out); n > 0 && out[n-1].Path == d.Path {
-			out[n-1].Text += "\n" + text
-			continue
 		}
 		out = append(out, Part{Kind: PartDecl, Path: d.Path, Score: s, Text: text})
 	}

@@ -35,8 +35,11 @@ type scope struct {
 	// members are the names that may follow the `.` at the cursor: the
 	// receiver type's fields and methods, or the package's declarations.
 	members []string
-	// decls are the declarations to show, in order, without repeats.
-	decls []declHit
+	// decls are the declarations to show, in order, without repeats; the
+	// first targets of them are what the cursor names (the callee, the
+	// receiver's type, the package's declarations).
+	decls   []declHit
+	targets int
 }
 
 // resolver looks names up in the index, remembering each answer for the
@@ -369,11 +372,15 @@ func (r *resolver) resolve(q Query) scope {
 		}
 	}
 	if sc.callee != "" {
-		for _, h := range r.named(sc.callee) {
-			if h.Name == sc.callee && (sc.calleeOn == "" || h.Container == sc.calleeOn) && h.Kind != skeleton.DeclValue {
-				add(h)
-				break
-			}
+		// The method of the resolved type, or else the nearest of the name.
+		callee := func(h declHit) bool { return h.Name == sc.callee && h.Kind != skeleton.DeclValue }
+		hs := r.named(sc.callee)
+		i := slices.IndexFunc(hs, func(h declHit) bool { return callee(h) && h.Container == sc.calleeOn })
+		if i < 0 {
+			i = slices.IndexFunc(hs, callee)
+		}
+		if i >= 0 {
+			add(hs[i])
 		}
 	}
 	if sc.receiver != "" {
@@ -386,6 +393,7 @@ func (r *resolver) resolve(q Query) scope {
 			sc.members = appendName(sc.members, h.Name)
 		}
 	}
+	sc.targets = len(sc.decls)
 	// The names used on the cursor's line and the line before: their
 	// declarations, or their types'.
 	from := strings.LastIndexByte(before[:max(0, lineStart-1)], '\n') + 1
@@ -536,7 +544,7 @@ func (r *resolver) packageDir(name string) string {
 func (r *resolver) inDir(mod, prefix string) []declHit {
 	var out []declHit
 	for _, h := range r.search("d\x00"+mod+"\x00"+prefix, r.dirQuery(mod, prefix)) {
-		if h.Container == "" && suffixPath(path.Dir(h.Path), mod) {
+		if h.Container == "" && importedBy(h.Path, []string{mod}) {
 			out = append(out, h)
 		}
 	}

@@ -60,4 +60,8 @@ type Part struct {
 	Score     float64
 	Tokens    int
 	Text      string
+	// Target marks a declaration the cursor names (the open call's
+	// callee, the type before a `.`, the package's declarations): shown
+	// whole even where the prompt already names all it declares.
+	Target bool
 }

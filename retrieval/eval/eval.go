@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/retrieval"
 )
 
@@ -37,6 +38,10 @@ type Row struct {
 	Name      string
 	Overall   float64 // ground-truth identifiers present in the prompt
 	CrossFile float64 // of those absent from the current file, present in the prompt
+	// Code is CrossFile over the identifiers of code only (not comments or
+	// strings), the one the cursor is inside counted whole: what
+	// declarations can supply.
+	Code float64
 	// Member is the share of cursors right after `x.` whose following
 	// member (declared in the repository) the prompt contains; Signature
 	// the share of cursors inside an open call whose callee's declaration
@@ -53,6 +58,7 @@ type Report struct {
 	Seed                uint64
 	Budget              int
 	Idents, CrossIdents int // ground-truth identifiers, and those not in the current file
+	CodeIdents          int // those of code not in the current file
 	Members, Calls      int // member and open-call cursors
 	Rows                []Row
 }
@@ -78,6 +84,7 @@ type sample struct {
 	q      retrieval.Query
 	entry  retrieval.Query // the cursor regionTyped lines up, those lines not yet typed
 	truth  []string        // distinct identifiers of the hidden rest of the line
+	code   []string        // those of its code not in the current file, the one at the cursor whole
 	inFile map[string]bool // identifiers of the visible current file
 }
 
@@ -172,9 +179,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 				rep.CrossIdents++
 			}
 		}
+		rep.CodeIdents += len(s.code)
 	}
 	for _, r := range rows {
-		var found, cross, tokens int
+		var found, cross, code, tokens int
 		lat := make([]time.Duration, 0, len(samples))
 		for _, s := range samples {
 			t0 := time.Now()
@@ -193,6 +201,11 @@ func Run(ctx context.Context, o Options) (Report, error) {
 					}
 				}
 			}
+			for _, id := range s.code {
+				if have[id] {
+					code++
+				}
+			}
 		}
 		member, err := targetRecall(members, r.run, hasIdent)
 		if err != nil {
@@ -205,6 +218,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		slices.Sort(lat)
 		rep.Rows = append(rep.Rows, Row{
 			Name: r.name, Overall: ratio(found, rep.Idents), CrossFile: ratio(cross, rep.CrossIdents),
+			Code:   ratio(code, rep.CodeIdents),
 			Member: ratio(member, len(members)), Signature: ratio(signature, len(calls)),
 			P50: lat[len(lat)/2], P99: lat[min(len(lat)-1, len(lat)*99/100)],
 			MeanTokens: float64(tokens) / float64(len(samples)),
@@ -261,6 +275,7 @@ func draw(files []*file, n int, seed uint64, budget, suffixTokens int) ([]sample
 			continue
 		}
 		text := f.text[:start+col] + f.text[end:]
+		inFile := set(retrieval.Identifiers(f.lang, text))
 		from := start // regionTyped lines up
 		for range regionTyped {
 			if from > 0 {
@@ -275,13 +290,41 @@ func draw(files []*file, n int, seed uint64, budget, suffixTokens int) ([]sample
 			q:      q,
 			entry:  entry,
 			truth:  truth,
-			inFile: set(retrieval.Identifiers(f.lang, text)),
+			code:   codeTruth(f, start, col, inFile),
+			inFile: inFile,
 		})
 	}
 	if len(out) < n {
 		return nil, fmt.Errorf("eval: only %d usable cursors found for %d samples", len(out), n)
 	}
 	return out, nil
+}
+
+// codeTruth returns the distinct identifiers in the code of f's line at
+// start from column col on that inFile lacks, the first whole when col is
+// inside it.
+func codeTruth(f *file, start, col int, inFile map[string]bool) []string {
+	l := lang.Get(f.lang)
+	line := f.text[start:]
+	line = line[:max(strings.IndexByte(line, '\n'), 0)]
+	from := col
+	for from > 0 && isIdentByte(line[from-1]) && col < len(line) && isIdentByte(line[col]) {
+		from--
+	}
+	var ids []string
+	st := l.Scan(f.text[:start+from], lang.State{}, nil)
+	l.Scan(line[from:], st, func(sp lang.Span) {
+		if sp.Class == lang.Code {
+			ids = append(ids, retrieval.Identifiers(f.lang, line[from+sp.Start:from+sp.End])...)
+		}
+	})
+	var out []string
+	for _, id := range distinct(ids) {
+		if !inFile[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func distinct(ids []string) []string {
@@ -330,15 +373,15 @@ func (f *file) load() error {
 func (r Report) Write(w io.Writer, timings bool) {
 	fmt.Fprintf(w, "retrieval evaluation of %s: %d samples (seed %d) from %d files, budget %d tokens\n",
 		r.Repo, r.Samples, r.Seed, r.Files, r.Budget)
-	fmt.Fprintf(w, "ground truth: %d identifiers, %d of them not in the current file; %d cursors after `x.`, %d in an open call\n\n",
-		r.Idents, r.CrossIdents, r.Members, r.Calls)
-	fmt.Fprintf(w, "%-26s %8s %11s %7s %10s %12s", "prompt", "recall", "cross-file", "member", "signature", "mean tokens")
+	fmt.Fprintf(w, "ground truth: %d identifiers, %d of them not in the current file (%d in code); %d cursors after `x.`, %d in an open call\n\n",
+		r.Idents, r.CrossIdents, r.CodeIdents, r.Members, r.Calls)
+	fmt.Fprintf(w, "%-26s %8s %11s %10s %7s %10s %12s", "prompt", "recall", "cross-file", "code-cross", "member", "signature", "mean tokens")
 	if timings {
 		fmt.Fprintf(w, " %9s %9s", "p50 ms", "p99 ms")
 	}
 	fmt.Fprintln(w)
 	for _, row := range r.Rows {
-		fmt.Fprintf(w, "%-26s %8.3f %11.3f %7.3f %10.3f %12.0f", row.Name, row.Overall, row.CrossFile, row.Member, row.Signature, row.MeanTokens)
+		fmt.Fprintf(w, "%-26s %8.3f %11.3f %10.3f %7.3f %10.3f %12.0f", row.Name, row.Overall, row.CrossFile, row.Code, row.Member, row.Signature, row.MeanTokens)
 		if timings {
 			fmt.Fprintf(w, " %9.2f %9.2f", ms(row.P50), ms(row.P99))
 		}
