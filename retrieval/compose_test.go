@@ -14,7 +14,8 @@ import (
 // it; lines "path: P", "language: L", "budget: N" and "share: F" set the
 // query. The files "prefix" and "suffix" are the current file around the
 // cursor; "decl PATH" and "snippet PATH:START-END" are the candidates,
-// best first; "want prompt" is the prompt's prefix, "<FILL>" and its
+// best first ("target PATH" a declaration the cursor names); "want
+// prompt" is the prompt's prefix, "<FILL>" and its
 // suffix, and "want parts" one line per part.
 func TestComposeGolden(t *testing.T) {
 	golden.Run(t, "testdata/compose/*.txtar", func(t *testing.T, ar *txtar.Archive) map[string]string {
@@ -68,8 +69,8 @@ func composeCase(ar *txtar.Archive) (Query, float64, []Part, error) {
 		kind, ref, _ := strings.Cut(f.Name, " ")
 		text := strings.TrimSuffix(string(f.Data), "\n")
 		switch kind {
-		case "decl":
-			cands = append(cands, Part{Kind: PartDecl, Path: ref, Text: text})
+		case "decl", "target":
+			cands = append(cands, Part{Kind: PartDecl, Path: ref, Text: text, Target: kind == "target"})
 		case "snippet":
 			p, lines, _ := strings.Cut(ref, ":")
 			from, to, _ := strings.Cut(lines, "-")
