@@ -30,7 +30,7 @@ type binary struct {
 
 // startBinary runs `ghostline serve` in a fresh workspace with private
 // cache and data directories; settings nil: no initialize.
-func startBinary(t *testing.T, settings map[string]any, args ...string) *binary {
+func startBinary(t testing.TB, settings map[string]any, args ...string) *binary {
 	t.Helper()
 	bin := ghostline(t) // built before the clock starts: a loaded machine may take a minute to link
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -30,7 +30,7 @@ var build struct {
 
 // ghostline builds the binary, once per test run of the package, the
 // first time a test needs it.
-func ghostline(t *testing.T) string {
+func ghostline(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {
 		build.dir, build.err = os.MkdirTemp("", "ghostline-lsp-test")
