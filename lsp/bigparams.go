@@ -78,8 +78,10 @@ func (t *largeText) UnmarshalJSON(raw []byte) error {
 	if err != nil && utf8.Valid(raw) {
 		return err // not a string
 	}
-	if len(buf) == 0 {
-		*t = ""
+	if len(buf) < cap(buf)/2 {
+		// Mostly escapes (\uXXXX): a copy of the right size rather than
+		// a string that keeps the rest of the buffer.
+		*t = largeText(buf)
 		return nil
 	}
 	// buf is written no more and nothing else refers to it.

@@ -21,6 +21,8 @@ func TestUnmarshalLargeAsEncodingJSON(t *testing.T) {
 		{"didOpen", `{"textDocument":{"uri":"file:///x.go","languageId":"go","version":3,"text":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
 		{"names without case", `{"TextDocument":{"URI":"file:///x.go","Version":3,"Text":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
 		{"invalid UTF-8", `{"textDocument":{"uri":"file:///x.go","text":"a` + "\xff" + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
+		{"mostly escapes", `{"textDocument":{"uri":"file:///x.go","text":"` + strings.Repeat(`\u0001\t`, 20000) + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
+		{"empty text", `{"textDocument":{"uri":"file:///x.go","text":"","languageId":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
 		{"null text", `{"textDocument":{"uri":"file:///x.go","text":null,"languageId":"` + text + `"}}`, func() any { return new(protocol.DidOpenTextDocumentParams) }},
 		{"didChange invalid UTF-8", `{"textDocument":{"uri":"file:///x.go","version":4},"contentChanges":[{"text":"` + text + "\xc3(" + `"}]}`, func() any { return new(protocol.DidChangeTextDocumentParams) }},
 		{"didChange", `{"textDocument":{"uri":"file:///x.go","version":4},"contentChanges":[{"range":{"start":{"line":1,"character":2},"end":{"line":1,"character":5}},"text":"` + text + `"},{"text":"` + text + `"}]}`, func() any { return new(protocol.DidChangeTextDocumentParams) }},
