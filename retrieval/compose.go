@@ -26,8 +26,7 @@ const (
 // that. Snippets of one file that overlap or touch are merged; each part is
 // headed by its path as a comment. In the prompt, declarations come first,
 // then snippets, the best nearest the prefix, then the text below a
-// capped suffix (cutAfter), then the prefix, its head trimmed with slack
-// (trimHead).
+// capped suffix (cutAfter), then the prefix, cut at a line start.
 func Compose(q Query, candidates []Part, share float64) Prompt {
 	l := newLayout(q, share)
 	return l.prompt(l.block(candidates, l.ctxBudget))
@@ -81,7 +80,7 @@ type block struct {
 	parts  []Part
 	tokens int
 	// headAt is where in the text before the cursor the prefix starts
-	// when the block was held (see regions.choose); 0: trimHead decides.
+	// when the block was held (see regions.choose); 0: cut tight.
 	headAt int
 }
 
@@ -233,7 +232,9 @@ func (l layout) novel(text string, known map[string]bool) string {
 // prompt lays out b, then the prefix trimmed to what b leaves of the room,
 // then the suffix.
 func (l layout) prompt(b block) Prompt {
-	prefix := trimHead(l.prefix, l.room-b.tokens)
+	// Cut tight: a prompt held for a region has its cut (headAt), and
+	// the others are one-offs.
+	prefix := fitTail(l.prefix, l.room-b.tokens)
 	if b.headAt > 0 {
 		prefix = l.prefix[b.headAt:]
 	}

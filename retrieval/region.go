@@ -34,6 +34,11 @@ const (
 	// declarations of each line's names (Open, then Delete) replaced the
 	// block within a function (bench prompt-reuse --why).
 	replaceMargin = 1.0
+	// headReserve is what a new cut above the prefix leaves free, in
+	// tokens: the prefix grows by this much before the cut moves again.
+	// It is budget the prompt leaves unused, which costs recall (eval
+	// retrieval's region-stable row).
+	headReserve = 64
 	// maxRegions bounds the files whose blocks are held.
 	maxRegions = 64
 )
@@ -132,14 +137,13 @@ func (rs *regions) choose(q Query, l layout, candidates []Part, fresh block, has
 		r, replaced = h.region, h.replaced+1
 	}
 	// The cut above the prefix stays with the block while the prefix fits
-	// below it: trimHead's grid moves the cut whenever the typing crosses
-	// a step, and then everything after the block changes. A new cut
-	// leaves half a step free for the prefix to grow.
+	// below it (a moved cut changes everything after the block). A new cut
+	// leaves headReserve tokens free for the prefix to grow.
 	if room := l.room - b.tokens; !kept || b.headAt <= 0 || b.headAt > len(l.prefix) || l.prefix[b.headAt-1] != '\n' ||
 		EstimateTokens(l.prefix[b.headAt:]) > room {
 		b.headAt = 0
 		if EstimateTokens(l.prefix) > room {
-			b.headAt = len(l.prefix) - len(trimHead(l.prefix, room-min(headSlack, room/slackPart)/2))
+			b.headAt = len(l.prefix) - len(fitTail(l.prefix, room-min(headReserve, room/slackPart)))
 		}
 	}
 	rs.mu.Lock()
