@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/ghostline/ghostline/lang"
 )
 
 // Request is one fill-in-the-middle generation: the model writes the text that
@@ -38,6 +40,10 @@ type Request struct {
 	// its own: a snippet cut inside a comment or a string must not swallow
 	// what follows it, and the current file weighs more than other files.
 	Context []string
+	// FileState is the lexer state where the current file's text in Prefix
+	// begins: inside a comment or string where the prompt cut the file in
+	// one (the zero State is code).
+	FileState lang.State
 }
 
 // Result is a finished generation.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/postprocess"
 	"github.com/ghostline/ghostline/ranker"
@@ -246,6 +247,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 
 	t0 := time.Now()
 	prompt, err := p.prompt(ctx, req, s)
+	fileState := promptFileState(req, prompt)
 	prompt = redact(rules, prompt)
 	stage(telemetry.StageRetrieval, t0)
 	res.Prompt = prompt
@@ -258,7 +260,7 @@ func (p *Pipeline) Complete(ctx context.Context, req Request) Result {
 	mr, err := p.flights.generate(ctx, p.model, req, model.Request{
 		Prefix: prompt.Prefix, Suffix: prompt.Suffix, Language: req.Language, Path: req.Path,
 		MaxTokens: s.Model.MaxTokens, Stop: s.Model.Stop, SingleLine: singleLine, Temperature: s.Model.Temperature,
-		Members: prompt.Members, Context: contextTexts(prompt),
+		Members: prompt.Members, Context: contextTexts(prompt), FileState: fileState,
 	})
 	stage(telemetry.StageModel, t0)
 	res.Model, res.Backend = mr.Model, mr.Backend
@@ -328,6 +330,28 @@ func contextTexts(prompt retrieval.Prompt) []string {
 		out = append(out, p.Text)
 	}
 	return out
+}
+
+// promptFileState is the lexer state where the prompt's text of the
+// current file begins: the prompt may cut the file inside a docstring or
+// comment, and a model that reads the prompt as code would take what
+// follows for prose. Only the document's head before that cut is scanned.
+func promptFileState(req Request, prompt retrieval.Prompt) lang.State {
+	for _, pt := range prompt.Parts {
+		if pt.Kind != retrieval.PartPrefix {
+			continue
+		}
+		before := req.Text[:req.Offset]
+		if start := len(before) - len(pt.Text); start > 0 && strings.HasSuffix(before, pt.Text) {
+			language := req.Language
+			if language == "" {
+				language = lang.Of(req.Path)
+			}
+			return lang.Get(language).Scan(before[:start], lang.State{}, nil)
+		}
+		break
+	}
+	return lang.State{}
 }
 
 // explore reports whether a suggestion the predictor holds back is shown

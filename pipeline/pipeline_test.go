@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ghostline/ghostline/config"
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/model"
 	"github.com/ghostline/ghostline/ranker"
 	"github.com/ghostline/ghostline/retrieval"
@@ -368,5 +369,28 @@ func TestRetrievedPartsReachModel(t *testing.T) {
 	}
 	if !slices.Equal(m.got.Members, pr.Members) {
 		t.Errorf("model saw members %q, want %q", m.got.Members, pr.Members)
+	}
+}
+
+// A prompt that cuts the file inside a docstring tells the model where its
+// text of the file begins.
+func TestPromptFileState(t *testing.T) {
+	text := "\"\"\"Shelves.\n\nMore.\n\"\"\"\nimport io\nx = io."
+	cut := strings.Index(text, "More")
+	parts := []retrieval.Part{
+		{Kind: retrieval.PartPrefix, Path: "/r/a.py", Text: text[cut:]},
+		{Kind: retrieval.PartSuffix, Path: "/r/a.py"},
+	}
+	m := &fakeModel{text: "open()"}
+	for _, tt := range []struct {
+		prefix string
+		want   lang.Class
+	}{{text[cut:], lang.String}, {text, lang.Code}} {
+		parts[0].Text = tt.prefix
+		p := New(Options{Model: m, Retriever: fixedPrompt(retrieval.Prompt{Prefix: tt.prefix, Parts: parts})}, config.Defaults())
+		p.Complete(context.Background(), Request{Path: "/r/a.py", Language: "python", Text: text, Offset: len(text)})
+		if got := m.got.FileState.Class(); got != tt.want {
+			t.Errorf("prompt from %q: file state %v, want %v", tt.prefix[:8], got, tt.want)
+		}
 	}
 }

@@ -51,8 +51,12 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	if language == "" {
 		language = lang.Of(req.Path)
 	}
-	retrieved, prefix := splitContext(req, language)
-	toks, inComment, trailingSpace := lex(prefix, language, true)
+	retrieved, prefix, whole := splitContext(req, language)
+	var st lang.State
+	if whole {
+		st = req.FileState
+	}
+	toks, inComment, trailingSpace := lexFrom(prefix, language, st, true)
 	if inComment || len(toks) == 0 {
 		return res, nil
 	}
@@ -123,18 +127,20 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 
 // splitContext separates the retrieved parts at the head of req.Prefix,
 // each lexed on its own, from the current file's text before the cursor
-// (its last maxCachePrefix bytes). The parts nearest the cursor fill what
-// is left of maxCachePrefix.
-func splitContext(req model.Request, language string) (retrieved [][]string, prefix string) {
+// (its last maxCachePrefix bytes; whole when that is all of it). The parts
+// nearest the cursor fill what is left of maxCachePrefix.
+func splitContext(req model.Request, language string) (retrieved [][]string, prefix string, whole bool) {
 	current := req.Prefix
 	for _, part := range req.Context {
 		if !strings.HasPrefix(current, part) {
 			// Not the prompt's head after all: one text, as before retrieval.
-			return nil, tailAtLine(req.Prefix, maxCachePrefix)
+			prefix = tailAtLine(req.Prefix, maxCachePrefix)
+			return nil, prefix, false
 		}
 		current = current[len(part):]
 	}
 	prefix = tailAtLine(current, maxCachePrefix)
+	whole = len(prefix) == len(current)
 	room := maxCachePrefix - len(prefix)
 	for i := len(req.Context) - 1; i >= 0 && room > 0; i-- {
 		part := tailAtLine(req.Context[i], room)
@@ -142,7 +148,7 @@ func splitContext(req model.Request, language string) (retrieved [][]string, pre
 		toks, _, _ := lex(part, language, false)
 		retrieved = append(retrieved, toks)
 	}
-	return retrieved, prefix
+	return retrieved, prefix, whole
 }
 
 // tailAtLine keeps at most n bytes of the end of s, starting at a line.

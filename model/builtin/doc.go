@@ -9,7 +9,9 @@
 // Witten-Bell interpolation down to an add-one unigram. At each request a
 // cache model of the prompt itself — the current file around the cursor and
 // the parts retrieval put before it (Request.Context, each lexed on its
-// own and counted half as much as the current file) — is counted the same
+// own and counted half as much as the current file; the file's text read
+// from Request.FileState where the prompt cut it inside a docstring or
+// comment) — is counted the same
 // way, up to order 7, and its counts are added, boosted, at every context
 // length: code repeats itself locally, and Hellendoorn & Devanbu (FSE
 // 2017, "Are deep neural networks the best choice for modeling source

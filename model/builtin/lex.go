@@ -70,8 +70,14 @@ type lexer struct {
 // cursor is in prose and the model stays quiet) and whether it ends with
 // whitespace after a token (the next token's separating space is typed).
 func lex(src, language string, prefix bool) (toks []string, inComment, trailingSpace bool) {
+	return lexFrom(src, language, lang.State{}, prefix)
+}
+
+// lexFrom is lex for a text that begins in state st (inside a comment or
+// string where a prompt cut its file).
+func lexFrom(src, language string, st lang.State, prefix bool) (toks []string, inComment, trailingSpace bool) {
 	l := &lexer{syn: lang.Get(language), src: src, atLine: true, spaceUnit: detectSpaceUnit(src)}
-	end := l.syn.Scan(src, lang.State{}, func(s lang.Span) {
+	end := l.syn.Scan(src, st, func(s lang.Span) {
 		if s.Class != lang.Code {
 			l.spans = append(l.spans, s)
 		}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ghostline/ghostline/lang"
 	"github.com/ghostline/ghostline/model"
 )
 
@@ -298,5 +299,21 @@ func TestNoEmptyLineAfterDot(t *testing.T) {
 	res, err := m.Complete(context.Background(), model.Request{Prefix: pre, Language: "go", SingleLine: true})
 	if err != nil || !strings.HasPrefix(res.Text, "f") || res.Text == "f7()" {
 		t.Errorf("after r. below r.f7(): %q, %v; want another member", res.Text, err)
+	}
+}
+
+// A prompt that cut its file inside a docstring says so (FileState): the
+// closing quotes then end a string rather than open one.
+func TestFileStateInsideDocstring(t *testing.T) {
+	m := New(Options{})
+	m.Learn("a.py", []byte("class S:\n    def f(self):\n        self.cache = {}\n        self.cache.clear()\n"))
+	cut := "of the cache.\n\"\"\"\n\nclass T:\n    def g(self):\n        self."
+	req := model.Request{Prefix: cut, Language: "python", SingleLine: true}
+	if res, err := m.Complete(context.Background(), req); err != nil || res.Text != "" {
+		t.Fatalf("read from code, the cursor is in a string: want nothing, got %q, %v", res.Text, err)
+	}
+	req.FileState = lang.Get("python").Scan(`"""The shelf`, lang.State{}, nil)
+	if res, err := m.Complete(context.Background(), req); err != nil || !strings.HasPrefix(res.Text, "cache") {
+		t.Errorf("begun inside the docstring: %q, %v; want self.cache", res.Text, err)
 	}
 }
