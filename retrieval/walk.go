@@ -47,6 +47,12 @@ const sniffSize = 8 << 10
 // read, or vanish while walking, are skipped. An error from fn stops the walk
 // and is returned.
 func Walk(ctx context.Context, root string, fn func(f File) error) error {
+	return walk(ctx, root, nil, fn)
+}
+
+// walk is Walk; a file for which sniffed says its head was checked already
+// (the caller read it at this size and time) is not read again.
+func walk(ctx context.Context, root string, sniffed func(rel string, fi fs.FileInfo) bool, fn func(f File) error) error {
 	root, err := filepath.Abs(root)
 	if err != nil {
 		return fmt.Errorf("walk %s: %w", root, err)
@@ -63,7 +69,7 @@ func Walk(ctx context.Context, root string, fn func(f File) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		f, ok := check(root, rel)
+		f, ok := check(root, rel, sniffed)
 		if !ok {
 			continue
 		}
@@ -102,11 +108,12 @@ func Check(ctx context.Context, root, p string) (File, bool) {
 	} else if ignoredByFiles(root, rel) {
 		return File{}, false
 	}
-	return check(root, rel)
+	return check(root, rel, nil)
 }
 
-// check stats and sniffs one root-relative path.
-func check(root, rel string) (File, bool) {
+// check stats and sniffs one root-relative path (unless sniffed says its
+// head passed already).
+func check(root, rel string, sniffed func(rel string, fi fs.FileInfo) bool) (File, bool) {
 	if skipPath(rel) {
 		return File{}, false
 	}
@@ -119,6 +126,10 @@ func check(root, rel string) (File, bool) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() > MaxFileSize {
 		return File{}, false
 	}
+	f := File{Path: rel, Abs: abs, Language: language, Size: fi.Size(), ModTime: fi.ModTime()}
+	if sniffed != nil && sniffed(rel, fi) {
+		return f, true
+	}
 	head, err := readHead(abs)
 	if err != nil {
 		slog.Debug("skipping unreadable file", "path", rel, "err", err)
@@ -127,7 +138,7 @@ func check(root, rel string) (File, bool) {
 	if !textual(head) || generated(head) {
 		return File{}, false
 	}
-	return File{Path: rel, Abs: abs, Language: language, Size: fi.Size(), ModTime: fi.ModTime()}, true
+	return f, true
 }
 
 func readHead(abs string) ([]byte, error) {
