@@ -153,25 +153,48 @@ type FillOptions struct {
 	Teams   int
 	Days    int
 	Seed    uint64
+	// Scratch says the database is the bench's own, thrown away after it:
+	// SQLite then skips syncing to disk during the fill (a crash may
+	// corrupt it, which nobody would notice).
+	Scratch bool
 }
 
-// Fill stores about opt.Events synthetic events in large per-member
-// transactions, stored as rolled up: it aggregates their roll-ups in memory
-// (holding the roller's lock throughout) and adds each roll-up row once per
-// fillMaxRows rows aggregated and at the end, even when ctx is cancelled, so
-// only a crash of the process can leave stored events out of the roll-ups.
-// progress, when set, gets the count stored so far after each batch.
+// fillSlab is how many events Fill generates, then stores in one
+// transaction: few enough that the process holds little (the GC's work
+// grows with what is live), many enough that commits are rare.
+var fillSlab = 50_000 // a variable for the test
+
+// fillCacheKiB is SQLite's page cache during a fill (2 MiB by default):
+// the primary key's B-tree takes inserts all over, and with a small cache
+// each one reads and writes pages back through the kernel.
+const fillCacheKiB = 256 << 10
+
+// Fill stores about opt.Events synthetic events, fillSlab at a time in one
+// transaction each, stored as rolled up: it aggregates their roll-ups in
+// memory (holding the roller's lock throughout) and adds each roll-up row
+// once per fillMaxRows rows aggregated and at the end, even when ctx is
+// cancelled, so only a crash of the process can leave stored events out of
+// the roll-ups. Events are generated on another goroutine meanwhile.
+// progress, when set, gets the count stored so far after each slab.
 func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done int)) (done int, err error) {
 	syn := fillSynth(opt)
 	members := syn.Members()
 	st.rollMu.Lock()
 	defer st.rollMu.Unlock()
+	// Statements run without ctx's cancellation (the SQLite driver would
+	// watch a cancellable context from a goroutine per statement); ctx is
+	// checked between slabs.
+	wctx := context.WithoutCancel(ctx)
+	restore, err := st.bulkLoad(wctx, opt.Scratch)
+	if err != nil {
+		return 0, fmt.Errorf("fill: %w", err)
+	}
+	defer func() { err = errors.Join(err, restore()) }()
 	agg := newRollAgg()
 	write := func() error {
 		if agg.keys() == 0 {
 			return nil
 		}
-		wctx := context.WithoutCancel(ctx)
 		err := st.tx(wctx, func(tx *sql.Tx) error { return st.writeRollUps(wctx, tx, agg) })
 		agg = newRollAgg()
 		if err != nil {
@@ -180,61 +203,116 @@ func Fill(ctx context.Context, st *Store, opt FillOptions, progress func(done in
 		return nil
 	}
 	defer func() { err = errors.Join(err, write()) }()
-	buf := make([][]telemetry.Event, len(members))
-	const batch = 4000
+
+	// Two slabs in turn: one filled while the other is stored.
+	slabs, free := make(chan [][]telemetry.Event, 1), make(chan [][]telemetry.Event, 2)
+	free <- make([][]telemetry.Event, len(members))
+	free <- make([][]telemetry.Event, len(members))
+	stop := make(chan struct{})
+	defer close(stop)
+	size := fillSlab
+	go func() {
+		defer close(slabs)
+		for n := 0; n < opt.Events; {
+			var slab [][]telemetry.Event
+			select {
+			case slab = <-free:
+			case <-stop:
+				return
+			}
+			for k := 0; k < size && n < opt.Events; {
+				mi, evs := syn.Next()
+				slab[mi] = append(slab[mi], evs...)
+				k += len(evs)
+				n += len(evs)
+			}
+			select {
+			case slabs <- slab:
+			case <-stop:
+				return
+			}
+		}
+	}()
 	var fresh []pendingEvent
-	flush := func(i int) error {
-		if len(buf[i]) == 0 {
-			return nil
+	for slab := range slabs {
+		if err := ctx.Err(); err != nil {
+			return done, err
 		}
 		var acc map[int]accDelta
-		err := st.tx(ctx, func(tx *sql.Tx) error {
-			inserted, err := st.insertEvents(ctx, tx, members[i], buf[i], true)
-			if err != nil {
-				return err
-			}
+		err := st.tx(wctx, func(tx *sql.Tx) error {
 			fresh = fresh[:0]
-			for j := range buf[i] {
-				if inserted[buf[i][j].ID] {
-					fresh = append(fresh, pendingEvent{members[i], buf[i][j]})
+			for mi, evs := range slab {
+				if len(evs) == 0 {
+					continue
+				}
+				inserted, err := st.insertEvents(wctx, tx, members[mi], evs, true)
+				if err != nil {
+					return err
+				}
+				for j := range evs {
+					if inserted[evs[j].ID] {
+						fresh = append(fresh, pendingEvent{members[mi], evs[j]})
+					}
 				}
 			}
-			acc, err = st.acceptedDeltas(ctx, tx, fresh)
+			var err error
+			acc, err = st.acceptedDeltas(wctx, tx, fresh)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("fill: %w", err)
+			return done, fmt.Errorf("fill: %w", err)
 		}
-		// Only committed events count: a failed batch left nothing behind.
+		// Only committed events count: a failed slab left nothing behind.
 		agg.add(fresh, acc)
-		done += len(buf[i])
-		buf[i] = buf[i][:0]
+		for mi := range slab {
+			done += len(slab[mi])
+			clear(slab[mi]) // drop the latency maps now, not when overwritten
+			slab[mi] = slab[mi][:0]
+		}
+		free <- slab
 		if agg.keys() >= fillMaxRows {
 			if err := write(); err != nil {
-				return err
+				return done, err
 			}
 		}
 		if progress != nil {
 			progress(done)
 		}
-		return nil
-	}
-	for n := 0; n < opt.Events; {
-		mi, evs := syn.Next()
-		buf[mi] = append(buf[mi], evs...)
-		n += len(evs)
-		if len(buf[mi]) >= batch {
-			if err := flush(mi); err != nil {
-				return done, err
-			}
-		}
-	}
-	for i := range buf {
-		if err := flush(i); err != nil {
-			return done, err
-		}
 	}
 	return done, ctx.Err()
+}
+
+// bulkLoad sets SQLite's writer connection (the only one: SetMaxOpenConns(1))
+// up for a fill and returns what sets it back; PostgreSQL is left as it is.
+func (s *Store) bulkLoad(ctx context.Context, scratch bool) (restore func() error, err error) {
+	restore = func() error { return nil }
+	if s.d.name != sqliteDialect.name {
+		return restore, nil
+	}
+	pragmas := map[string]string{"cache_size": fmt.Sprint(-fillCacheKiB)}
+	if scratch {
+		pragmas["synchronous"] = "OFF"
+	}
+	was := map[string]string{}
+	for name, v := range pragmas {
+		var old string
+		if err := s.w.QueryRowContext(ctx, "PRAGMA "+name).Scan(&old); err != nil {
+			return restore, fmt.Errorf("read %s: %w", name, err)
+		}
+		was[name] = old
+		if _, err := s.w.ExecContext(ctx, "PRAGMA "+name+" = "+v); err != nil {
+			return restore, fmt.Errorf("set %s: %w", name, err)
+		}
+	}
+	return func() error {
+		var errs []error
+		for name, v := range was {
+			if _, err := s.w.ExecContext(ctx, "PRAGMA "+name+" = "+v); err != nil {
+				errs = append(errs, fmt.Errorf("restore %s: %w", name, err))
+			}
+		}
+		return errors.Join(errs...)
+	}, nil
 }
 
 // fillSynth is the generator of Fill's events.
@@ -249,9 +327,11 @@ func fillSynth(opt FillOptions) *Synth {
 		Start:     time.Now().UTC().AddDate(0, 0, -opt.Days+1).Truncate(24 * time.Hour), Days: opt.Days, Seed: opt.Seed})
 }
 
-// fillMaxRows bounds the roll-up rows (about 1 KB each) Fill aggregates in
-// memory before adding them to the tables.
-const fillMaxRows = 400_000
+// fillMaxRows bounds the roll-up rows (a few hundred bytes each) Fill
+// aggregates in memory before adding them to the tables. bench dashboard's
+// fill has about 500,000 (days × members × repositories × languages ×
+// models, and the latencies' keys), so it writes them once.
+const fillMaxRows = 1_000_000
 
 // QueryResult is the latency of building the page's data (every query of
 // the page) over several filters.

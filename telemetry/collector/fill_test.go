@@ -14,10 +14,11 @@ import (
 // TestFillRollsUpAsIngestion: Fill's in-memory roll-ups leave every
 // roll-up table exactly as ingesting the same events and rolling them up
 // does (TestReportMatchesRawEvents checks that path against raw events).
-// The fill spans several batches per member, so suggestions are accepted
-// across batches.
+// The fill spans several slabs (transactions).
 func TestFillRollsUpAsIngestion(t *testing.T) {
 	ctx := context.Background()
+	defer func(n int) { fillSlab = n }(fillSlab)
+	fillSlab = 1500
 	open := func(name string) *Store {
 		st, err := Open(ctx, filepath.Join(t.TempDir(), name))
 		if err != nil {
