@@ -56,7 +56,8 @@ func BenchmarkComplete(b *testing.B) {
 
 // BenchmarkCompleteRetrieved completes after a prompt the size retrieval
 // assembles (about 2,000 tokens: other files' snippets, each headed by its
-// path, then the current file), where counting the prompt's cache model is
+// path and passed as Request.Context, as the pipeline does, then the
+// current file), where counting the prompt's cache model is
 // most of the work; it reports the median and p99 per completion.
 func BenchmarkCompleteRetrieved(b *testing.B) {
 	files := smallCorpus()
@@ -64,13 +65,13 @@ func BenchmarkCompleteRetrieved(b *testing.B) {
 	for p, src := range files {
 		m.Learn(p, src)
 	}
-	var prompt strings.Builder
+	var parts []string
 	for i := range 36 {
 		name := fmt.Sprintf("f%d.go", i*5)
-		fmt.Fprintf(&prompt, "// %s\n%s", name, files[name])
+		parts = append(parts, fmt.Sprintf("// %s\n%s", name, files[name]))
 	}
-	prompt.WriteString("package p\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tif err := r.ParseForm(); err != nil {\n\t\t")
-	req := model.Request{Prefix: prompt.String(), Suffix: "\n\t}\n}\n", Language: "go", SingleLine: true}
+	prefix := strings.Join(parts, "") + "package p\n\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tif err := r.ParseForm(); err != nil {\n\t\t"
+	req := model.Request{Prefix: prefix, Suffix: "\n\t}\n}\n", Language: "go", SingleLine: true, Context: parts}
 	if toks, _, _ := lex(req.Prefix, "go", true); len(toks) < 1500 {
 		b.Fatalf("prompt of %d tokens, want a retrieval-sized one", len(toks))
 	}
