@@ -32,8 +32,9 @@ const (
 	// replaceMargin: a fresh block replaces the held one when its score
 	// exceeds the held block's by this share. At 0.5 the BM25
 	// declarations of each line's names (Open, then Delete) replaced the
-	// block within a function (bench prompt-reuse --why).
-	replaceMargin = 1.0
+	// block within a function, at 1.0 still a line calling i.i.Delete
+	// with another type's Delete (bench prompt-reuse --why).
+	replaceMargin = 2.0
 	// headReserve is what a new cut above the prefix leaves free, in
 	// tokens: the prefix grows by this much before the cut moves again.
 	// It is budget the prompt leaves unused, which costs recall (eval

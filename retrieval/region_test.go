@@ -87,8 +87,8 @@ func TestBetterBlock(t *testing.T) {
 			[]Part{snip("a.go", 1, 20, 6), snip("b.go", 10, 30, 3)}, false},
 		{"one new part, a little better", []Part{snip("c.go", 1, 20, 6), snip("a.go", 1, 20, 5)},
 			[]Part{snip("c.go", 1, 20, 6), snip("a.go", 1, 20, 5), snip("b.go", 10, 30, 4)}, false},
-		{"a new part far better than any held", []Part{snip("c.go", 1, 20, 12), snip("a.go", 1, 20, 5)},
-			[]Part{snip("c.go", 1, 20, 12), snip("a.go", 1, 20, 5), snip("b.go", 10, 30, 4)}, true},
+		{"a new part far better than any held", []Part{snip("c.go", 1, 20, 16), snip("a.go", 1, 20, 5)},
+			[]Part{snip("c.go", 1, 20, 16), snip("a.go", 1, 20, 5), snip("b.go", 10, 30, 4)}, true},
 		{"held parts no longer found", []Part{snip("c.go", 1, 20, 2)},
 			[]Part{snip("c.go", 1, 20, 2)}, true},
 		{"nothing found", nil, nil, false},
@@ -115,8 +115,8 @@ func TestBetterBlockResolved(t *testing.T) {
 	}{
 		{"another line resolves other names", []Part{decl("field.go", resolvedScore), decl("batch.go", resolvedScore-1), snip("a.go", 5)},
 			[]Part{decl("field.go", resolvedScore), decl("batch.go", resolvedScore-1), snip("a.go", 5), snip("b.go", 4)}, false},
-		{"held snippets gone, resolution as before", []Part{decl("field.go", resolvedScore), snip("c.go", 9), snip("d.go", 8)},
-			[]Part{decl("field.go", resolvedScore), snip("c.go", 9), snip("d.go", 8)}, true},
+		{"held snippets gone, a held resolved declaration counting as the best hit", []Part{decl("field.go", resolvedScore), snip("c.go", 9), snip("d.go", 8)},
+			[]Part{decl("field.go", resolvedScore), snip("c.go", 9), snip("d.go", 8)}, false},
 	} {
 		if got := clearlyBetter(block{parts: tc.fresh}, held, tc.candidates, 0); got != tc.better {
 			t.Errorf("%s: better = %v, want %v", tc.name, got, tc.better)
