@@ -30,6 +30,13 @@ func (s *Server) inlineCompletion(conn *jsonrpc2.Conn, req *jsonrpc2.Request) {
 		s.replyErr(conn, req.ID, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: fmt.Sprintf("document %s is not open (didOpen first)", p.TextDocument.URI)})
 		return
 	}
+	if s.tooLarge(d) {
+		// Answered at once: the document is text only (store.open), and
+		// converting a position would index it.
+		slog.Debug("lsp: document too large to complete", "uri", d.uri, "bytes", len(d.text), "max", s.maxFileBytes())
+		s.reply(conn, req.ID, InlineCompletionList{Items: []InlineCompletionItem{}}, nil)
+		return
+	}
 	enc := s.encoding()
 	off := d.Offset(p.Position, enc)
 	sess := s.sessionNow()
@@ -50,10 +57,6 @@ func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Sessio
 	cfg := sess.Settings().Completion
 	none := InlineCompletionList{Items: []InlineCompletionItem{}}
 	if !cfg.Enabled {
-		return none, nil
-	}
-	if cfg.MaxFileBytes > 0 && len(d.text) > cfg.MaxFileBytes {
-		slog.Debug("lsp: document too large to complete", "uri", d.uri, "bytes", len(d.text), "max", cfg.MaxFileBytes)
 		return none, nil
 	}
 	pos := d.Position(off, enc)

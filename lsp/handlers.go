@@ -68,18 +68,21 @@ func (s *Server) didOpen(req *jsonrpc2.Request) error {
 	if err := decode(req, &p); err != nil {
 		return err
 	}
-	d := s.docs.open(p.TextDocument)
+	d := s.docs.open(p.TextDocument, s.maxFileBytes())
 	s.edited(d, 0, time.Now())
 	return nil
 }
 
 // tooLarge: a document over completion.maxFileBytes is kept as text only
-// (its edits must still apply), never completed in and never handed to the
-// pipeline, whose indexers and survival tracking would keep copies of it.
+// (its edits must still apply; store.open), never completed in and never
+// handed to the pipeline, whose indexers and survival tracking would keep
+// copies of it.
 func (s *Server) tooLarge(d *document) bool {
-	max := s.sessionNow().Settings().Completion.MaxFileBytes
+	max := s.maxFileBytes()
 	return max > 0 && len(d.text) > max
 }
+
+func (s *Server) maxFileBytes() int { return s.sessionNow().Settings().Completion.MaxFileBytes }
 
 func (s *Server) didChange(req *jsonrpc2.Request) error {
 	var p protocol.DidChangeTextDocumentParams
@@ -87,7 +90,7 @@ func (s *Server) didChange(req *jsonrpc2.Request) error {
 		return err
 	}
 	now := time.Now()
-	d, chars, err := s.docs.change(&p, s.encoding())
+	d, chars, err := s.docs.change(&p, s.encoding(), s.maxFileBytes())
 	if err != nil {
 		return err
 	}

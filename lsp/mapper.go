@@ -23,15 +23,33 @@ const (
 // plus a walk along one line, whatever the size of the document. A Mapper is
 // immutable and safe for concurrent use.
 type Mapper struct {
-	text  string
-	lines []int // lines[i] is the byte offset where line i starts; lines[0] == 0
-	cr    bool  // text has a "\r"
+	text string
+	// lines[i] is the byte offset where line i starts; lines[0] == 0. Nil
+	// when the text is not indexed (newTextOnly).
+	lines []int
+	cr    bool // text has a "\r"
 }
 
 // NewMapper indexes the line starts of text. Lines end at "\n", "\r\n" or a
 // lone "\r", as the LSP specification says.
 func NewMapper(text string) *Mapper {
 	return &Mapper{text: text, lines: lineStarts(text), cr: strings.IndexByte(text, '\r') >= 0}
+}
+
+// newTextOnly returns a mapper that keeps no line index, for a document too
+// large to complete: its positions are converted only to apply its edits,
+// and each conversion indexes the text afresh rather than the document
+// holding an index (and copying it at every edit).
+func newTextOnly(text string) *Mapper {
+	return &Mapper{text: text, cr: strings.IndexByte(text, '\r') >= 0}
+}
+
+// starts returns the line index.
+func (m *Mapper) starts() []int {
+	if m.lines == nil {
+		return lineStarts(m.text)
+	}
+	return m.lines
 }
 
 func lineStarts(text string) []int {
@@ -68,6 +86,9 @@ func lineStarts(text string) []int {
 // "\r\n" may be split or joined at the edit's ends.
 func (m *Mapper) replace(start, end int, repl string) *Mapper {
 	text := m.text[:start] + repl + m.text[end:]
+	if m.lines == nil {
+		return newTextOnly(text)
+	}
 	if m.cr || strings.IndexByte(repl, '\r') >= 0 {
 		return NewMapper(text)
 	}
@@ -97,13 +118,14 @@ func (m *Mapper) replace(start, end int, repl string) *Mapper {
 func (m *Mapper) Text() string { return m.text }
 
 // Lines is the number of lines (one more than the number of line ends).
-func (m *Mapper) Lines() int { return len(m.lines) }
+func (m *Mapper) Lines() int { return len(m.starts()) }
 
-// line returns the byte range of line i without its terminator.
-func (m *Mapper) line(i int) (start, end int) {
-	start, end = m.lines[i], len(m.text)
-	if i+1 < len(m.lines) {
-		end = m.lines[i+1]
+// line returns the byte range of line i of lines, m's line index, without
+// its terminator.
+func (m *Mapper) line(lines []int, i int) (start, end int) {
+	start, end = lines[i], len(m.text)
+	if i+1 < len(lines) {
+		end = lines[i+1]
 		if end > start && m.text[end-1] == '\n' {
 			end--
 		}
@@ -121,10 +143,15 @@ func (m *Mapper) line(i int) (start, end int) {
 // a multi-unit character (half a surrogate pair, a byte inside a UTF-8
 // sequence) to that character's start.
 func (m *Mapper) Offset(p protocol.Position, enc Encoding) int {
-	if int(p.Line) >= len(m.lines) {
+	return m.offset(m.starts(), p, enc)
+}
+
+// offset is Offset with m's line index.
+func (m *Mapper) offset(lines []int, p protocol.Position, enc Encoding) int {
+	if int(p.Line) >= len(lines) {
 		return len(m.text)
 	}
-	start, end := m.line(int(p.Line))
+	start, end := m.line(lines, int(p.Line))
 	return start + unitsToBytes(m.text[start:end], int(p.Character), enc)
 }
 
@@ -133,8 +160,9 @@ func (m *Mapper) Offset(p protocol.Position, enc Encoding) int {
 // start.
 func (m *Mapper) Position(off int, enc Encoding) protocol.Position {
 	off = min(max(off, 0), len(m.text))
-	i := sort.Search(len(m.lines), func(i int) bool { return m.lines[i] > off }) - 1
-	start, end := m.line(i)
+	lines := m.starts()
+	i := sort.Search(len(lines), func(i int) bool { return lines[i] > off }) - 1
+	start, end := m.line(lines, i)
 	off = min(off, end) // inside "\r\n": the end of the line
 	return protocol.Position{Line: uint32(i), Character: uint32(unitsBefore(m.text[start:end], off-start, enc))}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -99,7 +100,7 @@ func TestMapperRoundTrip(t *testing.T) {
 
 func TestStoreChange(t *testing.T) {
 	s := newStore()
-	s.open(protocol.TextDocumentItem{URI: "file:///x.go", LanguageID: "go", Version: 1, Text: "héllo\nworld\n"})
+	s.open(protocol.TextDocumentItem{URI: "file:///x.go", LanguageID: "go", Version: 1, Text: "héllo\nworld\n"}, 0)
 	edit := func(sl, sc, el, ec uint32, text string) protocol.TextDocumentContentChangeEvent {
 		return protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos(sl, sc), End: pos(el, ec)}, Text: text}
 	}
@@ -111,7 +112,7 @@ func TestStoreChange(t *testing.T) {
 			edit(0, 5, 1, 0, " "),     // join lines: deletes "\n", inserts " "
 			edit(7, 0, 9, 9, "<eof>"), // past the end: clamped, appended
 		},
-	}, UTF16)
+	}, UTF16, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestStoreChange(t *testing.T) {
 	if d.version != 2 || s.get("file:///x.go") != d {
 		t.Errorf("store not updated: version %d", d.version)
 	}
-	if _, _, err := s.change(&protocol.DidChangeTextDocumentParams{TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: "file:///nope"}}}, UTF16); err == nil {
+	if _, _, err := s.change(&protocol.DidChangeTextDocumentParams{TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: "file:///nope"}}}, UTF16, 0); err == nil {
 		t.Error("change of a document never opened: want an error")
 	}
 }
@@ -149,15 +150,48 @@ func TestMapperReplace(t *testing.T) {
 		for range rng.IntN(8) {
 			text += pieces[rng.IntN(len(pieces))]
 		}
-		m := NewMapper(text)
 		start := rng.IntN(len(text) + 1)
 		end := start + rng.IntN(len(text)-start+1)
 		repl := pieces[rng.IntN(len(pieces))]
-		got := m.replace(start, end, repl)
+		got := NewMapper(text).replace(start, end, repl)
 		want := NewMapper(text[:start] + repl + text[end:])
 		if got.text != want.text || !slices.Equal(got.lines, want.lines) || got.cr != want.cr {
 			t.Fatalf("trial %d: replace(%q, %d, %d, %q): lines %v, want %v", trial, text, start, end, repl, got.lines, want.lines)
 		}
+		if got := newTextOnly(text).replace(start, end, repl); got.text != want.text || got.lines != nil || got.cr != want.cr {
+			t.Fatalf("trial %d: text only: replace(%q, %d, %d, %q) = %q, index %v", trial, text, start, end, repl, got.text, got.lines)
+		}
+	}
+}
+
+// A document over the store's limit keeps no line index; its edits apply
+// as to any other, and it is indexed again once an edit brings it within
+// the limit.
+func TestStoreTextOnlyOverLimit(t *testing.T) {
+	const limit = 12
+	s := newStore()
+	d := s.open(protocol.TextDocumentItem{URI: "file:///x.go", Text: "héllo\nworld\n"}, limit)
+	if d.lines != nil {
+		t.Fatalf("a document of %d bytes over a limit of %d has a line index", len(d.text), limit)
+	}
+	change := func(version int32, c protocol.TextDocumentContentChangeEvent) *document {
+		t.Helper()
+		d, _, err := s.change(&protocol.DidChangeTextDocumentParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: "file:///x.go"}, Version: version},
+			ContentChanges: []any{c},
+		}, UTF16, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	d = change(2, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos(1, 0), End: pos(1, 5)}, Text: "there!"})
+	if d.text != "héllo\nthere!\n" || d.lines != nil {
+		t.Errorf("edit over the limit: %q, index %v", d.text, d.lines)
+	}
+	d = change(3, protocol.TextDocumentContentChangeEvent{Range: &protocol.Range{Start: pos(0, 1), End: pos(1, 6)}, Text: ""})
+	if d.text != "h\n" || !slices.Equal(d.lines, []int{0, 2}) {
+		t.Errorf("edit within the limit: %q, index %v", d.text, d.lines)
 	}
 }
 
@@ -202,20 +236,46 @@ func FuzzMapper(f *testing.F) {
 	f.Add("x\xff\xfe𝄞\r\n", uint32(0), uint32(2))
 	f.Add("😀😀\n", uint32(0), uint32(3))
 	f.Fuzz(func(t *testing.T, text string, line, char uint32) {
-		m := NewMapper(text)
-		line, char = line%uint32(m.Lines()+2), char%64
-		for _, enc := range []Encoding{UTF16, UTF8} {
-			off := m.Offset(pos(line, char), enc)
-			if want := refOffset(text, int(line), int(char), enc); off != want {
-				t.Fatalf("Offset(%q, %d:%d, %s) = %d, want %d", text, line, char, enc, off, want)
-			}
-			if int(line) >= m.Lines() {
-				continue
-			}
-			p := m.Position(off, enc)
-			if back := m.Offset(p, enc); back != off || p.Line != line || p.Character > char {
-				t.Fatalf("%s: %d:%d → offset %d → %d:%d → %d", enc, line, char, off, p.Line, p.Character, back)
-			}
+		line, char = line%uint32(NewMapper(text).Lines()+2), char%64
+		for _, m := range []*Mapper{NewMapper(text), newTextOnly(text)} {
+			checkMapper(t, m, text, line, char)
 		}
 	})
+}
+
+// checkMapper checks m's conversions at line:char against the reference.
+func checkMapper(t *testing.T, m *Mapper, text string, line, char uint32) {
+	t.Helper()
+	for _, enc := range []Encoding{UTF16, UTF8} {
+		off := m.Offset(pos(line, char), enc)
+		if want := refOffset(text, int(line), int(char), enc); off != want {
+			t.Fatalf("Offset(%q, %d:%d, %s) = %d, want %d", text, line, char, enc, off, want)
+		}
+		if int(line) >= m.Lines() {
+			continue
+		}
+		p := m.Position(off, enc)
+		if back := m.Offset(p, enc); back != off || p.Line != line || p.Character > char {
+			t.Fatalf("%s: %d:%d → offset %d → %d:%d → %d", enc, line, char, off, p.Line, p.Character, back)
+		}
+	}
+}
+
+// BenchmarkEditOverLimit: one keystroke's edit in a document just over the
+// default completion.maxFileBytes (10 MiB), with the line index kept and
+// copied at each edit, and text only, indexed afresh for each edit.
+func BenchmarkEditOverLimit(b *testing.B) {
+	text := strings.Repeat("\tx := \"é\" // a line of a large generated file\n", (11<<20)/48)
+	for _, tt := range []struct {
+		name string
+		m    *Mapper
+	}{{"indexed", NewMapper(text)}, {"text-only", newTextOnly(text)}} {
+		b.Run(tt.name, func(b *testing.B) {
+			for b.Loop() {
+				lines := tt.m.starts()
+				off := tt.m.offset(lines, protocol.Position{Line: uint32(len(lines) / 2), Character: 3}, UTF16)
+				_ = tt.m.replace(off, off, "y")
+			}
+		})
+	}
 }

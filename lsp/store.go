@@ -34,8 +34,18 @@ func (s *store) get(uri string) *document {
 	return s.docs[uri]
 }
 
-func (s *store) open(item protocol.TextDocumentItem) *document {
-	d := &document{Mapper: NewMapper(item.Text), uri: item.URI, path: uriPath(item.URI), language: item.LanguageID, version: item.Version}
+// newMapper maps text, indexing it only if it is within limit bytes (0:
+// no limit): a larger document is kept as text only.
+func newMapper(text string, limit int) *Mapper {
+	if limit > 0 && len(text) > limit {
+		return newTextOnly(text)
+	}
+	return NewMapper(text)
+}
+
+// open keeps item's document, as text only if it is over limit bytes.
+func (s *store) open(item protocol.TextDocumentItem, limit int) *document {
+	d := &document{Mapper: newMapper(item.Text, limit), uri: item.URI, path: uriPath(item.URI), language: item.LanguageID, version: item.Version}
 	s.mu.Lock()
 	s.docs[item.URI] = d
 	s.mu.Unlock()
@@ -49,8 +59,9 @@ func (s *store) close(uri string) {
 }
 
 // change applies p's changes in order and returns the new document and the
-// number of characters inserted plus deleted.
-func (s *store) change(p *protocol.DidChangeTextDocumentParams, enc Encoding) (*document, int, error) {
+// number of characters inserted plus deleted. The result is text only if it
+// is over limit bytes.
+func (s *store) change(p *protocol.DidChangeTextDocumentParams, enc Encoding, limit int) (*document, int, error) {
 	old := s.get(p.TextDocument.URI)
 	if old == nil {
 		return nil, 0, fmt.Errorf("didChange for %s, which is not open", p.TextDocument.URI)
@@ -60,15 +71,19 @@ func (s *store) change(p *protocol.DidChangeTextDocumentParams, enc Encoding) (*
 		switch c := c.(type) {
 		case protocol.TextDocumentContentChangeEventWhole:
 			chars += abs(utf8.RuneCountInString(c.Text) - utf8.RuneCountInString(m.text))
-			m = NewMapper(c.Text)
+			m = newMapper(c.Text, limit)
 		case protocol.TextDocumentContentChangeEvent:
-			start, end := m.Offset(c.Range.Start, enc), m.Offset(c.Range.End, enc)
+			lines := m.starts() // once, for a text-only document
+			start, end := m.offset(lines, c.Range.Start, enc), m.offset(lines, c.Range.End, enc)
 			if end < start {
 				start, end = end, start
 			}
 			chars += utf8.RuneCountInString(c.Text) + utf8.RuneCountInString(m.text[start:end])
 			m = m.replace(start, end, c.Text)
 		}
+	}
+	if textOnly := m.lines == nil; textOnly != (limit > 0 && len(m.text) > limit) {
+		m = newMapper(m.text, limit) // crossed the limit
 	}
 	d := &document{Mapper: m, uri: old.uri, path: old.path, language: old.language, version: p.TextDocument.Version}
 	s.mu.Lock()
