@@ -636,7 +636,7 @@ func TestMigrateFromV1(t *testing.T) {
 	}
 	// An event as version 1 stored it, not rolled up yet.
 	old := event("old", telemetry.KindRejected)
-	cols, vals := eventColumns[:len(eventColumns)-1], eventValues(m, &old, testNow.UnixMilli())
+	cols, vals := eventColumns[:len(eventColumns)-1], eventValues(nil, m, &old, testNow.UnixMilli())
 	q := "INSERT INTO events (" + strings.Join(cols, ", ") + ") VALUES (" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	if _, err := st.w.ExecContext(ctx, q, vals[:len(cols)]...); err != nil {
 		t.Fatal(err)

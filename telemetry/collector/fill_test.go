@@ -27,7 +27,7 @@ func TestFillRollsUpAsIngestion(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		return st
 	}
-	opt := FillOptions{Events: 10000, Members: 2, Teams: 2, Days: 5, Seed: 7}
+	opt := FillOptions{Events: 10000, Members: 2, Teams: 2, Days: 5, Seed: 7, Scratch: true}
 	filled, ingested := open("fill.db"), open("ingest.db")
 	n, err := Fill(ctx, filled, opt, nil)
 	if err != nil {
@@ -72,6 +72,10 @@ func TestFillRollsUpAsIngestion(t *testing.T) {
 			}
 			t.Errorf("%s: fill has %d rows, ingestion %d; first difference:\n%s\n%s", table, len(got), len(want), got[i], want[i])
 		}
+	}
+	var journal string
+	if err := filled.w.QueryRow(`PRAGMA journal_mode`).Scan(&journal); err != nil || journal != "wal" {
+		t.Errorf("journal mode after the fill: %q (%v), want wal", journal, err)
 	}
 	var pending int
 	if err := filled.r.QueryRow(`SELECT COUNT(*) FROM events WHERE rolled = 0`).Scan(&pending); err != nil || pending != 0 {

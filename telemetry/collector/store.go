@@ -155,18 +155,19 @@ var eventColumns = []string{
 	"features_json", "prompt_text", "suggestion_text", "received_ms", "held_back",
 }
 
-func eventValues(m Member, e *telemetry.Event, received int64) []any {
+// eventValues appends e's values, in eventColumns' order, to dst.
+func eventValues(dst []any, m Member, e *telemetry.Event, received int64) []any {
 	invoked := 0
 	if e.Invoked {
 		invoked = 1
 	}
-	return []any{
+	return append(dst,
 		m.Name, e.ID, m.Team, string(e.Kind), e.Time.UnixMilli(), dayOf(e.Time), e.SuggestionID, e.SessionID, e.UserID,
 		e.Repo, e.Language, e.Model, invoked, e.PromptChars, e.SuggestionChars, e.SuggestionLines,
 		e.Prob, e.Threshold, e.AcceptedChars, e.AcceptedWords, e.AcceptedLines, e.SurvivalAfterS,
 		e.Survival, e.TypedChars, e.Error, e.PromptHash, e.SuggestionHash, jsonText(e.LatencyMs),
 		jsonText(e.Features), e.PromptText, e.SuggestionText, received, string(e.HeldBack),
-	}
+	)
 }
 
 func jsonText[K ~string](m map[K]float64) string {
@@ -335,10 +336,19 @@ func keysOf[V any](m map[string]V) map[string]bool {
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, m Member, batch []telemetry.Event, rolled bool) (map[string]bool, error) {
 	inserted := make(map[string]bool, len(batch))
 	received := time.Now().UnixMilli()
-	cols, values := eventColumns, func(e *telemetry.Event) []any { return eventValues(m, e, received) }
+	// One slice of values, reused row after row: each is copied (into the
+	// statement's arguments) before the next.
+	var buf []any
+	cols, values := eventColumns, func(e *telemetry.Event) []any {
+		buf = eventValues(buf[:0], m, e, received)
+		return buf
+	}
 	if rolled {
 		cols = append(cols[:len(cols):len(cols)], "rolled")
-		values = func(e *telemetry.Event) []any { return append(eventValues(m, e, received), 1) }
+		values = func(e *telemetry.Event) []any {
+			buf = append(eventValues(buf[:0], m, e, received), 1)
+			return buf
+		}
 	}
 	per := s.d.maxParams / len(cols)
 	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
