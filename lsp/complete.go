@@ -68,6 +68,7 @@ func (s *Server) complete(ctx context.Context, conn *jsonrpc2.Conn, sess *Sessio
 		if err := ctxtime.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
+		s.pace.started()
 	}
 	res := sess.Complete(ctx, pipeline.Request{Path: d.path, Language: d.language, Text: d.text, Offset: off, Invoked: !auto})
 	s.observe(conn, res)

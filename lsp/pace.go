@@ -24,6 +24,10 @@ import (
 // the user's next keystroke, if they go on typing, beats often enough that
 // at most wasteBudget of such keystrokes start a model call in vain, given
 // how often the user pauses after a token end (learnt as they type).
+// That share is a mean over a learnt rhythm, so it alone does not bound
+// the calls: early starts are also held back while the model calls
+// started after the last callWindow keystrokes, with this one, would reach
+// callBudget of them.
 // Safe for concurrent use.
 type pacer struct {
 	mu      sync.Mutex
@@ -35,6 +39,11 @@ type pacer struct {
 	// which the user paused (both halved now and then, to follow changes).
 	lastEnd         bool
 	ends, endPauses int
+	// called: whether an automatic request started a model call after
+	// each of the last callWindow keystrokes (a ring; latest is the slot
+	// of the latest keystroke).
+	called [callWindow]bool
+	latest int
 }
 
 const (
@@ -49,12 +58,18 @@ const (
 	wasteBudget = 0.2
 	// maxEnds: past it the token-end counts are halved.
 	maxEnds = 200
+	// callBudget bounds the model calls per keystroke over the last
+	// callWindow keystrokes that early starts may bring about.
+	callBudget = 0.2
+	callWindow = 64
 )
 
 // edited records an edit of document uri at time at.
 func (p *pacer) edited(uri string, at time.Time) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.latest = (p.latest + 1) % callWindow
+	p.called[p.latest] = false
 	if uri == p.lastURI && !p.last.IsZero() {
 		gap := at.Sub(p.last)
 		if p.lastEnd {
@@ -91,7 +106,7 @@ func (p *pacer) delay(c config.Completion, tokenEnd bool) time.Duration {
 		return hi
 	}
 	wait := min(max(p.typingWait(hi), lo), hi)
-	if !tokenEnd {
+	if !tokenEnd || float64(p.calls()+1) >= callBudget*callWindow {
 		return wait
 	}
 	// Of the keystrokes after a token end, (1-paused) go on typing; of
@@ -114,6 +129,26 @@ func (p *pacer) delay(c config.Completion, tokenEnd bool) time.Duration {
 	}
 	q := typing[min(len(typing)-1, int((1-allowed)*float64(len(typing))))]
 	return min(max(q, lo), wait)
+}
+
+// started records that an automatic request's wait ran out: it goes on to
+// the model.
+func (p *pacer) started() {
+	p.mu.Lock()
+	p.called[p.latest] = true
+	p.mu.Unlock()
+}
+
+// calls counts the model calls started after the last callWindow
+// keystrokes. The caller holds p.mu.
+func (p *pacer) calls() int {
+	n := 0
+	for _, c := range p.called {
+		if c {
+			n++
+		}
+	}
+	return n
 }
 
 // typingWait is twice the median recent gap (at most hi): a gap longer

@@ -95,3 +95,54 @@ func TestPacerPredictsPauseAfterTokenEnd(t *testing.T) {
 		t.Errorf("inside a word the wait is twice the median gap, got %v", word)
 	}
 }
+
+// The calls the waits start stay within callBudget of the keystrokes even
+// where the learnt pause share would allow more early starts, and early
+// starts go on while there is room for them.
+func TestPacerBoundsCallsPerKeystroke(t *testing.T) {
+	ms := time.Millisecond
+	cfg := config.Completion{DebounceMs: 60, DebounceMaxMs: 300}
+	tests := []struct {
+		name      string
+		endPauses int  // of each 4 token ends, the ones followed by a pause
+		early     bool // some calls start before a pause
+	}{
+		{"few pauses: early starts fill the budget", 2, true},
+		{"pauses use up the budget: no early starts", 3, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var p pacer
+			at := time.Unix(1000, 0)
+			p.edited("a", at)
+			const keys = 600
+			calls, early, pauses := 0, 0, 0
+			for i := range keys {
+				end := i%3 == 0 // a third of the keystrokes end a token
+				wait := p.delay(cfg, end)
+				gap := time.Duration(60+i*37%91) * ms // 60..150 ms
+				paused := end && i/3%4 < tt.endPauses
+				if paused {
+					gap = 650 * ms
+					pauses++
+				}
+				if gap > wait {
+					p.started()
+					calls++
+					if !paused && i >= callWindow {
+						early++
+					}
+				}
+				at = at.Add(gap)
+				p.edited("a", at)
+			}
+			// Pauses call the model whatever the budget.
+			if limit := callBudget * keys; float64(pauses) < limit && float64(calls) > limit {
+				t.Errorf("%d calls for %d keystrokes and %d pauses, want at most %.0f", calls, keys, pauses, limit)
+			}
+			if got := early > 0; got != tt.early {
+				t.Errorf("%d early starts after the first window, want some: %v", early, tt.early)
+			}
+		})
+	}
+}
