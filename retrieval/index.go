@@ -284,7 +284,10 @@ func (x *Index) run(ctx context.Context) {
 	x.mu.Lock()
 	x.stats.Writer = true
 	x.mu.Unlock()
-	if err := x.refresh(ctx); err != nil && ctx.Err() == nil {
+	release := holdMerges(bi)
+	err = x.refresh(ctx)
+	release()
+	if err != nil && ctx.Err() == nil {
 		slog.Error("indexing stopped; retrieval uses what was indexed", "err", err)
 	}
 	x.compact(ctx, bi)
@@ -365,9 +368,10 @@ func (x *Index) createBleve() (bleve.Index, error) {
 // scorchConfig: batches return once introduced rather than waiting for
 // persistence (bleve #1266); the persister catches up in the background.
 // Tiers of at most 3 segments (10 by default): every edit adds a segment,
-// and a query pays a dictionary look-up per term in each.
+// and a query pays a dictionary look-up per term in each. Merges wait
+// while a pass writes (holdMerges).
 func scorchConfig() map[string]any {
-	return map[string]any{"unsafe_batch": true,
+	return map[string]any{"unsafe_batch": true, "eventCallbackName": mergeHoldCallback,
 		"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 3, "SegmentsPerMergeTask": 3}}
 }
 
