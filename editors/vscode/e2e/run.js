@@ -420,6 +420,10 @@ async function rangeStep(page) {
     throw new Error(`after Tab the line is ${JSON.stringify(got)}, want "x := fmt.Sprint(\"hello\")" (one ")")`);
   }
   // The cursor is after the text, not before a leftover ")": typing lands there.
+  // The extension moves it from its own process, a few ms after the edit is
+  // shown (a keystroke sent at once can still land before the ")"); a person
+  // does not type within 300 ms of accepting.
+  await sleep(300);
   await page.keyboard.type(';');
   const [typed] = await waitFor(page, async () => {
     const l = await linesFrom(page, top, 1);
