@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // hitCacheSize bounds the searches remembered: one request makes a
@@ -18,15 +19,28 @@ const hitCacheSize = 32
 // searching was the largest part of serve's CPU per keystroke (bench
 // typing). Results are shared: callers only read them.
 type hitCache struct {
-	mu      sync.Mutex
+	mu      sync.Mutex // makes the write-count check and the cache one step
 	writes  uint64
-	entries map[string]*bleve.SearchResult
+	entries *lru.Cache[string, *bleve.SearchResult] // made on first use
 }
 
 // wrap returns bi with its searches answered from c while the index has
 // had writes writes.
 func (c *hitCache) wrap(bi bleve.Index, writes uint64) bleve.Index {
 	return cachedIndex{bleveIndex: bi, c: c, writes: writes}
+}
+
+// at returns the results of index state writes, emptied when the state
+// changed; c.mu is held.
+func (c *hitCache) at(writes uint64) *lru.Cache[string, *bleve.SearchResult] {
+	if c.entries == nil {
+		c.entries, _ = lru.New[string, *bleve.SearchResult](hitCacheSize) // fails only for a size < 1
+	}
+	if c.writes != writes {
+		c.writes = writes
+		c.entries.Purge()
+	}
+	return c.entries
 }
 
 // bleveIndex names the embedded index apart from its Index method.
@@ -48,10 +62,7 @@ func (ci cachedIndex) SearchInContext(ctx context.Context, req *bleve.SearchRequ
 	key := string(b)
 	c := ci.c
 	c.mu.Lock()
-	if c.writes != ci.writes {
-		c.writes, c.entries = ci.writes, nil
-	}
-	res, ok := c.entries[key]
+	res, ok := c.at(ci.writes).Get(key)
 	c.mu.Unlock()
 	if ok {
 		return res, nil
@@ -62,18 +73,8 @@ func (ci cachedIndex) SearchInContext(ctx context.Context, req *bleve.SearchRequ
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.writes != ci.writes {
-		return res, nil // the index changed meanwhile
+	if c.writes == ci.writes { // else the index changed meanwhile
+		c.at(ci.writes).Add(key, res)
 	}
-	if len(c.entries) >= hitCacheSize {
-		for k := range c.entries { // any one
-			delete(c.entries, k)
-			break
-		}
-	}
-	if c.entries == nil {
-		c.entries = map[string]*bleve.SearchResult{}
-	}
-	c.entries[key] = res
 	return res, nil
 }
