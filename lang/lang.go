@@ -48,6 +48,8 @@ type Language struct {
 	keywords map[string]bool
 	// opens marks the bytes a comment or string delimiter starts with.
 	opens [256]bool
+	// interp is the quote of Strings with an Interp, or nil.
+	interp *Quote
 }
 
 // Pair is an opening and a closing delimiter.
@@ -65,6 +67,10 @@ type Quote struct {
 	// included: an opener not closed within it is not a literal (Rust's
 	// 'a' is a character, its 'a a lifetime).
 	MaxLen int
+	// Interp opens code inside the literal, up to the `}` that balances
+	// it (JavaScript's `a ${b} c`). At most one quote of a language has
+	// one: the lexer resumes that quote after the `}`.
+	Interp string
 }
 
 // Of returns the LSP language id of the file at path p from its name

@@ -33,8 +33,9 @@ var cases = []struct {
 		comments: []string{"# c 'q'"}, strs: []string{"'#'", "\"\"\"doc\n# not\"\"\"", "'\\d'"},
 		exit: "    raise ValueError", end: "elif x:", keyword: "def"},
 	{id: "javascript", paths: []string{"a.js", "a.mjs", "a.cjs"}, header: "// f",
-		src:      "const s = `a\n${b} // no` // yes\n",
-		comments: []string{"// yes"}, strs: []string{"`a\n${b} // no`"}, exit: "throw e", end: "} else {", keyword: "const"},
+		src:      "const s = `a\n${b({c: '}'})} // no ${`i${j}`}` // yes\n",
+		comments: []string{"// yes"}, strs: []string{"`a\n${", "'}'", "} // no ${", "`i${", "}`", "}`"},
+		exit: "throw e", end: "} else {", keyword: "const"},
 	{id: "javascriptreact", paths: []string{"a.jsx"}, header: "// f", src: "<a href=\"//x\"/> /* c */",
 		comments: []string{"/* c */"}, strs: []string{`"//x"`}, exit: "return <a/>", end: "}", keyword: "export"},
 	{id: "typescript", paths: []string{"a.ts", "a.mts", "a.cts"}, header: "// f", src: "let s: string = 'it\\'s' // c",
@@ -220,6 +221,12 @@ func TestScanContinues(t *testing.T) {
 		{"python", "s = 'a", "\nb", Code}, // a line break ends a one-line string
 		{"lua", "--[[ c", "\nd", Comment},
 		{"c", "s = \"a\\", "\"b", String}, // the escape spans the two pieces
+		// Cut inside an interpolation, after an object's `{`, in a nested
+		// template: the pieces still tell the `}` that ends each one.
+		{"typescript", "s = `a ${f({", "x: 1})} b`; t", Code},
+		{"typescript", "s = `a ${f({x: `c${", "d}`})} /* b", String},
+		{"javascript", "s = `a ${b", "} /* c", String},
+		{"javascript", "s = `a ${`c\\", "`", String}, // the backtick is escaped
 	} {
 		l := Get(c.id)
 		st := l.Scan(c.a, State{}, nil)

@@ -32,6 +32,13 @@ type State struct {
 	multi bool
 	// escaped: the piece ended on a backslash that escapes the next byte.
 	escaped bool
+	// interp opens code inside the string (Quote.Interp).
+	interp string
+	// nest has a byte per interpolation the lexer is inside, outermost
+	// first: the depth of the braces opened in its code, so the `}` that
+	// ends it is told from one that closes an object. A string keeps it,
+	// and a string or comment that closes gives it back to the code.
+	nest string
 }
 
 // Class is the class of the next byte if it continues what came before.
@@ -54,7 +61,7 @@ func (l *Language) Scan(src string, st State, fn func(Span)) State {
 			if st.escaped {
 				st.escaped, i = false, i+1
 			}
-			end, closed := st.end(src, i)
+			end, closed, interp := st.end(src, i)
 			if i = end; i > len(src) {
 				st.escaped, i = true, len(src)
 			}
@@ -62,10 +69,20 @@ func (l *Language) Scan(src string, st State, fn func(Span)) State {
 				break
 			}
 			emit(i, st.class)
-			st = State{}
+			st = State{nest: st.nest}
+			if interp {
+				st.nest += "\x00"
+			}
 			continue
 		}
-		if !l.opens[src[i]] {
+		c := src[i]
+		if !l.opens[c] {
+			if st.nest != "" && (c == '{' || c == '}') {
+				if st = st.brace(c); st.class != Code {
+					emit(i, Code) // the `}` that ends an interpolation is the string's
+					st = l.resume(st.nest)
+				}
+			}
 			i++ // most bytes open nothing: skip the delimiter comparisons
 			continue
 		}
@@ -75,7 +92,9 @@ func (l *Language) Scan(src string, st State, fn func(Span)) State {
 			continue
 		}
 		emit(i, Code)
+		nest := st.nest
 		st = next.state
+		st.nest = nest
 		i += len(next.open)
 	}
 	emit(len(src), st.class)
@@ -86,30 +105,60 @@ func (l *Language) Scan(src string, st State, fn func(Span)) State {
 // from i: the offset after its closing delimiter (closed) or the end of
 // what was given (a newline ends a single-line one: closed, before it;
 // len(src)+1 when a backslash at the end escapes the next piece's first
-// byte).
-func (st State) end(src string, i int) (int, bool) {
-	var first byte // of the closing delimiter: the only other byte that matters
+// byte). interp: what ended it opens an interpolation, not the string's
+// end.
+func (st State) end(src string, i int) (end int, closed, interp bool) {
+	var first, in byte // of the closing delimiter and of Interp: the only other bytes that matter
 	if st.close != "" {
 		first = st.close[0]
 	}
+	if st.interp != "" {
+		in = st.interp[0]
+	}
 	for i < len(src) {
 		c := src[i]
-		if c != '\n' && c != '\\' && c != first {
+		if c != '\n' && c != '\\' && c != first && (c != in || in == 0) {
 			i++
 			continue
 		}
 		switch {
 		case c == '\n' && !st.multi:
-			return i, true
+			return i, true, false
 		case c == '\\' && !st.raw && st.class == String:
 			i += 2
 		case st.close != "" && strings.HasPrefix(src[i:], st.close):
-			return i + len(st.close), true
+			return i + len(st.close), true, false
+		case in != 0 && strings.HasPrefix(src[i:], st.interp):
+			return i + len(st.interp), true, true
 		default:
 			i++
 		}
 	}
-	return max(i, len(src)), false
+	return max(i, len(src)), false, false
+}
+
+// brace counts a `{` or `}` in the code of the innermost interpolation;
+// the `}` that ends it returns a String state (the caller resumes the
+// quote) with that interpolation popped.
+func (st State) brace(c byte) State {
+	n := len(st.nest) - 1
+	depth := st.nest[n]
+	switch {
+	case c == '{' && depth < 0xff:
+		st.nest = st.nest[:n] + string(depth+1)
+	case c == '}' && depth > 0:
+		st.nest = st.nest[:n] + string(depth-1)
+	case c == '}':
+		st.class, st.nest = String, st.nest[:n]
+	}
+	return st
+}
+
+// resume is the state inside l's interpolating quote after an
+// interpolation ends, within the interpolations of nest.
+func (l *Language) resume(nest string) State {
+	q := l.interp
+	return State{class: String, close: q.Close, raw: q.Raw, multi: q.Multiline, interp: q.Interp, nest: nest}
 }
 
 type opener struct {
@@ -148,10 +197,10 @@ func (l *Language) open(src string, i int) (opener, bool) {
 		if !strings.HasPrefix(rest, q.Open) {
 			continue
 		}
-		st := State{class: String, close: q.Close, raw: q.Raw, multi: q.Multiline}
+		st := State{class: String, close: q.Close, raw: q.Raw, multi: q.Multiline, interp: q.Interp}
 		if q.MaxLen > 0 {
 			window := rest[:min(len(rest), q.MaxLen)]
-			end, closed := st.end(window, len(q.Open))
+			end, closed, _ := st.end(window, len(q.Open))
 			if !closed || end < len(q.Open)+len(q.Close) || end > len(window) || !strings.HasSuffix(window[:end], q.Close) {
 				continue
 			}

@@ -19,6 +19,9 @@ var (
 	ticks   = Quote{Open: "`", Close: "`", Multiline: true}
 	cQuotes = []Quote{dq, sq}
 
+	// template is JavaScript's template literal: `a ${b} c`.
+	template = Quote{Open: "`", Close: "`", Multiline: true, Interp: "${"}
+
 	cOps = []string{"<<=", ">>=", "...", "&^=", "===", "!==", "**=", ">>>",
 		":=", "==", "!=", "<=", ">=", "&&", "||", "<-", "++", "--", "+=", "-=", "*=",
 		"/=", "%=", "&=", "|=", "^=", "<<", ">>", "->", "::", "=>", "&^", "**", "?."}
@@ -101,17 +104,17 @@ var table = []*Language{
 		tuple object type isinstance super`)
 	}),
 	with(cLike("javascript", "js", "mjs", "cjs"), func(l *Language) {
-		l.Strings = []Quote{dq, sq, ticks}
+		l.Strings = []Quote{dq, sq, template}
 		l.keywords = words(jsKeywords)
 	}),
 	with(cLike("javascriptreact", "jsx"), func(l *Language) {
-		l.Family, l.Strings, l.keywords = "javascript", []Quote{dq, sq, ticks}, words(jsKeywords)
+		l.Family, l.Strings, l.keywords = "javascript", []Quote{dq, sq, template}, words(jsKeywords)
 	}),
 	with(cLike("typescript", "ts", "mts", "cts"), func(l *Language) {
-		l.Strings, l.keywords = []Quote{dq, sq, ticks}, words(jsKeywords)
+		l.Strings, l.keywords = []Quote{dq, sq, template}, words(jsKeywords)
 	}),
 	with(cLike("typescriptreact", "tsx"), func(l *Language) {
-		l.Family, l.Strings, l.keywords = "typescript", []Quote{dq, sq, ticks}, words(jsKeywords)
+		l.Family, l.Strings, l.keywords = "typescript", []Quote{dq, sq, template}, words(jsKeywords)
 	}),
 	with(cLike("java", "java"), func(l *Language) {
 		l.Strings = []Quote{tdq, dq, sq}
@@ -331,6 +334,11 @@ func index() (byID, byExt, byName map[string]*Language) {
 			l.Family = l.ID
 		}
 		l.opens = l.openers()
+		for i, q := range l.Strings {
+			if q.Interp != "" {
+				l.interp = &l.Strings[i]
+			}
+		}
 		byID[l.ID] = l
 		for _, e := range l.Extensions {
 			byExt[e] = l
