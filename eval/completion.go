@@ -38,6 +38,10 @@ type Options struct {
 	IndexDir  string
 	// MaxTokens bounds each generation (0: serve's model.maxTokens).
 	MaxTokens int
+	// Cursors, when set, receives every cursor's answer, one line each
+	// (row, kind, file:line, the line before the cursor, want, got), so
+	// the misses can be read and grouped.
+	Cursors io.Writer
 }
 
 // Report is the outcome of Completion.
@@ -219,10 +223,15 @@ func runRow(ctx context.Context, name string, asm Assembler, m model.Backend, sa
 			return row, err
 		}
 		row.All.add(got, s.Want)
+		kind := "mid"
 		if s.LineStart {
 			row.LineStart.add(got, s.Want)
+			kind = "start"
 		} else {
 			row.MidLine.add(got, s.Want)
+		}
+		if err := writeCursor(o.Cursors, name, kind, s, got); err != nil {
+			return row, err
 		}
 	}
 	for _, s := range members {
@@ -231,8 +240,28 @@ func runRow(ctx context.Context, name string, asm Assembler, m model.Backend, sa
 			return row, err
 		}
 		row.Member.add(got, s.Want)
+		if err := writeCursor(o.Cursors, name, "member", s, got); err != nil {
+			return row, err
+		}
 	}
 	return row, nil
+}
+
+// writeCursor writes one line for Options.Cursors: whether the answer
+// matched, the row, the kind of cursor, where it is, the line before the
+// cursor, what was hidden and what came.
+func writeCursor(w io.Writer, row, kind string, s Sample, got string) error {
+	if w == nil {
+		return nil
+	}
+	mark := "miss"
+	if got == s.Want {
+		mark = "hit"
+	}
+	ls := strings.LastIndexByte(s.Text[:s.Offset], '\n') + 1
+	line := strings.Count(s.Text[:ls], "\n") + 1
+	_, err := fmt.Fprintf(w, "%s\t%s\t%s\t%s:%d\t%q\t%q\t%q\n", mark, row, kind, s.File.Path, line, s.Text[ls:s.Offset], s.Want, got)
+	return err
 }
 
 // Train teaches m every file except those in skip (repository-relative

@@ -88,12 +88,29 @@ func TestEditSimilarity(t *testing.T) {
 }
 
 func TestCompletionLeaveFileOut(t *testing.T) {
-	r, err := Completion(context.Background(), Options{Repo: repo(t), Samples: 10, Seed: 3})
+	var cursors strings.Builder
+	r, err := Completion(context.Background(), Options{Repo: repo(t), Samples: 10, Seed: 3, Cursors: &cursors})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Rows) != 1 || r.Rows[0].All.N != 10 {
 		t.Fatalf("rows %+v, want one row of 10 samples", r.Rows)
+	}
+	// One line per cursor, sampled and member: the hits are the exact
+	// matches.
+	lines := strings.Split(strings.TrimSuffix(cursors.String(), "\n"), "\n")
+	hits := 0
+	for _, l := range lines {
+		f := strings.Split(l, "\t")
+		if len(f) != 7 || f[1] != "retrieval off" {
+			t.Fatalf("cursor line %q: want 7 fields of the row retrieval off", l)
+		}
+		if f[0] == "hit" {
+			hits++
+		}
+	}
+	if row := r.Rows[0]; len(lines) != row.All.N+row.Member.N || hits != row.All.Exact+row.Member.Exact {
+		t.Errorf("%d cursor lines, %d hits; want %d, %d", len(lines), hits, row.All.N+row.Member.N, row.All.Exact+row.Member.Exact)
 	}
 	if r.TrainFiles == 0 || r.TrainFiles >= r.Files {
 		t.Errorf("trained on %d of %d files: want the sampled files left out and the rest learnt", r.TrainFiles, r.Files)

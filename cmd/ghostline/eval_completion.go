@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -24,10 +25,21 @@ func runEvalCompletion(ctx context.Context, args []string) error {
 	endpoint := fs.String("endpoint", "", "model server URL (default: OLLAMA_HOST or http://127.0.0.1:11434)")
 	budget := fs.Int("budget", 0, "prompt token budget (0: the retrieval default)")
 	retr := fs.Bool("retrieval", true, "also measure with retrieval on (indexes the repository into a temporary directory)")
+	cursors := fs.String("cursors", "", "write every cursor's answer to this file, one tab-separated line each: hit or miss, row, kind (start, mid, member), file:line, the line before the cursor, want, got")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	o := eval.Options{Repo: *repo, Samples: *samples, Seed: *seed, Budget: *budget, Retrieval: *retr}
+	var dump *bufio.Writer
+	if *cursors != "" {
+		f, err := os.Create(*cursors)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		dump = bufio.NewWriter(f)
+		o.Cursors = dump
+	}
 	if *modelFlag != "builtin" {
 		provider, name, ok := strings.Cut(*modelFlag, ":")
 		if !ok || name == "" {
@@ -47,6 +59,11 @@ func runEvalCompletion(ctx context.Context, args []string) error {
 	r, err := eval.Completion(ctx, o)
 	if err != nil {
 		return err
+	}
+	if dump != nil {
+		if err := dump.Flush(); err != nil {
+			return err
+		}
 	}
 	return r.Write(os.Stdout)
 }
