@@ -4,12 +4,15 @@
 // hides the rest of the line, assembles the prompt at a fixed token budget
 // and reports the recall of the hidden text's identifiers (keywords
 // excluded): overall, and cross-file — of the identifiers that appear
-// nowhere in the current file, the fraction the prompt carries. Most
-// cross-file identifiers are words of comments (licence headers, doc
-// text) or the rest of the identifier the cursor is inside, which no
-// prompt can hold; code-cross counts only identifiers of code, the one at
-// the cursor whole: what declarations can supply. Member and signature
-// recall are measured at cursors of their own.
+// nowhere in the current file, the fraction the prompt carries. The
+// identifier the cursor is inside counts whole (what the programmer is
+// typing); cross-frag is cross-file as it was first defined, from the
+// cursor on, a fragment no prompt can hold. Most cross-file identifiers
+// are words of comments (licence headers, doc text); code-cross counts
+// only identifiers of code: what declarations can supply. Member and
+// signature recall are measured at cursors of their own. The last line
+// compares declarations + snippets with snippets alone and with the
+// Jaccard baseline (issue 12's targets), on both definitions.
 //
 // Rows: the current file alone; a Copilot-style baseline (best
 // Jaccard-similar windows of the 20 "recently opened" files, simulated as

@@ -38,6 +38,10 @@ type Row struct {
 	Name      string
 	Overall   float64 // ground-truth identifiers present in the prompt
 	CrossFile float64 // of those absent from the current file, present in the prompt
+	// CrossFragment is CrossFile with the ground truth as it was defined
+	// before: the identifier the cursor is inside counted from the cursor
+	// on (a fragment no prompt can hold), kept so figures stay comparable.
+	CrossFragment float64
 	// Code is CrossFile over the identifiers of code only (not comments or
 	// strings), the one the cursor is inside counted whole: what
 	// declarations can supply.
@@ -58,6 +62,7 @@ type Report struct {
 	Seed                uint64
 	Budget              int
 	Idents, CrossIdents int // ground-truth identifiers, and those not in the current file
+	CrossFragments      int // CrossIdents with the identifier at the cursor cut there
 	CodeIdents          int // those of code not in the current file
 	Members, Calls      int // member and open-call cursors
 	Rows                []Row
@@ -83,7 +88,9 @@ type sample struct {
 	file   *file
 	q      retrieval.Query
 	entry  retrieval.Query // the cursor regionTyped lines up, those lines not yet typed
-	truth  []string        // distinct identifiers of the hidden rest of the line
+	truth  []string        // distinct identifiers of the hidden rest of the line, the one at the cursor whole
+	cross  []string        // those not in the current file
+	frag   []string        // cross with the identifier at the cursor from the cursor on
 	code   []string        // those of its code not in the current file, the one at the cursor whole
 	inFile map[string]bool // identifiers of the visible current file
 }
@@ -143,16 +150,16 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		run  func(s sample) (retrieval.Prompt, error)
 	}{
 		{"in-file only", func(s sample) (retrieval.Prompt, error) { return retrieval.InFile(s.q), nil }},
-		{"jaccard, 20 nearby files", func(s sample) (retrieval.Prompt, error) {
+		{rowJaccard, func(s sample) (retrieval.Prompt, error) {
 			return retrieval.Compose(s.q, jaccard(s, byDir, window, in), share), nil
 		}},
-		{"snippets", func(s sample) (retrieval.Prompt, error) {
+		{rowSnippets, func(s sample) (retrieval.Prompt, error) {
 			return x.AssembleFrom(ctx, s.q, retrieval.Sources{NoDecls: true})
 		}},
 		{"declarations", func(s sample) (retrieval.Prompt, error) {
 			return x.AssembleFrom(ctx, s.q, retrieval.Sources{NoSnippets: true})
 		}},
-		{"declarations + snippets", func(s sample) (retrieval.Prompt, error) {
+		{rowBoth, func(s sample) (retrieval.Prompt, error) {
 			return x.AssembleFrom(ctx, s.q, retrieval.Sources{})
 		}},
 		// As when typing: the block is computed on entering the region, at
@@ -174,15 +181,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		Members: len(members), Calls: len(calls)}
 	for _, s := range samples {
 		rep.Idents += len(s.truth)
-		for _, id := range s.truth {
-			if !s.inFile[id] {
-				rep.CrossIdents++
-			}
-		}
+		rep.CrossIdents += len(s.cross)
+		rep.CrossFragments += len(s.frag)
 		rep.CodeIdents += len(s.code)
 	}
 	for _, r := range rows {
-		var found, cross, code, tokens int
+		var found, crossFound, fragFound, code, tokens int
 		lat := make([]time.Duration, 0, len(samples))
 		for _, s := range samples {
 			t0 := time.Now()
@@ -193,19 +197,10 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			}
 			tokens += p.Tokens
 			have := set(retrieval.Identifiers(s.q.Language, p.Prefix+p.Suffix))
-			for _, id := range s.truth {
-				if have[id] {
-					found++
-					if !s.inFile[id] {
-						cross++
-					}
-				}
-			}
-			for _, id := range s.code {
-				if have[id] {
-					code++
-				}
-			}
+			found += count(s.truth, have)
+			crossFound += count(s.cross, have)
+			fragFound += count(s.frag, have)
+			code += count(s.code, have)
 		}
 		member, err := targetRecall(members, r.run, hasIdent)
 		if err != nil {
@@ -217,8 +212,8 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 		slices.Sort(lat)
 		rep.Rows = append(rep.Rows, Row{
-			Name: r.name, Overall: ratio(found, rep.Idents), CrossFile: ratio(cross, rep.CrossIdents),
-			Code:   ratio(code, rep.CodeIdents),
+			Name: r.name, Overall: ratio(found, rep.Idents), CrossFile: ratio(crossFound, rep.CrossIdents),
+			CrossFragment: ratio(fragFound, rep.CrossFragments), Code: ratio(code, rep.CodeIdents),
 			Member: ratio(member, len(members)), Signature: ratio(signature, len(calls)),
 			P50: lat[len(lat)/2], P99: lat[min(len(lat)-1, len(lat)*99/100)],
 			MeanTokens: float64(tokens) / float64(len(samples)),
@@ -232,6 +227,28 @@ func ratio(a, b int) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
+}
+
+// count is how many of ids have holds.
+func count(ids []string, have map[string]bool) int {
+	n := 0
+	for _, id := range ids {
+		if have[id] {
+			n++
+		}
+	}
+	return n
+}
+
+// absent returns the ids in not in.
+func absent(ids []string, in map[string]bool) []string {
+	var out []string
+	for _, id := range ids {
+		if !in[id] {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func set(ids []string) map[string]bool {
@@ -270,12 +287,15 @@ func draw(files []*file, n int, seed uint64, budget, suffixTokens int) ([]sample
 				col--
 			}
 		}
-		truth := distinct(retrieval.Identifiers(f.lang, line[col:]))
-		if len(truth) == 0 {
+		// Drawn again as before the truth counted the identifier at the
+		// cursor whole, so that the same seed draws the same cursors.
+		frag := distinct(retrieval.Identifiers(f.lang, line[col:]))
+		if len(frag) == 0 {
 			continue
 		}
 		text := f.text[:start+col] + f.text[end:]
 		inFile := set(retrieval.Identifiers(f.lang, text))
+		truth := distinct(retrieval.Identifiers(f.lang, line[wordStart(line, col):]))
 		from := start // regionTyped lines up
 		for range regionTyped {
 			if from > 0 {
@@ -290,6 +310,8 @@ func draw(files []*file, n int, seed uint64, budget, suffixTokens int) ([]sample
 			q:      q,
 			entry:  entry,
 			truth:  truth,
+			cross:  absent(truth, inFile),
+			frag:   absent(frag, inFile),
 			code:   codeTruth(f, start, col, inFile),
 			inFile: inFile,
 		})
@@ -307,10 +329,7 @@ func codeTruth(f *file, start, col int, inFile map[string]bool) []string {
 	l := lang.Get(f.lang)
 	line := f.text[start:]
 	line = line[:max(strings.IndexByte(line, '\n'), 0)]
-	from := col
-	for from > 0 && isIdentByte(line[from-1]) && col < len(line) && isIdentByte(line[col]) {
-		from--
-	}
+	from := wordStart(line, col)
 	var ids []string
 	st := l.Scan(f.text[:start+from], lang.State{}, nil)
 	l.Scan(line[from:], st, func(sp lang.Span) {
@@ -318,13 +337,17 @@ func codeTruth(f *file, start, col int, inFile map[string]bool) []string {
 			ids = append(ids, retrieval.Identifiers(f.lang, line[from+sp.Start:from+sp.End])...)
 		}
 	})
-	var out []string
-	for _, id := range distinct(ids) {
-		if !inFile[id] {
-			out = append(out, id)
-		}
+	return absent(distinct(ids), inFile)
+}
+
+// wordStart is where the identifier that col is inside starts in line;
+// col when it is not inside one.
+func wordStart(line string, col int) int {
+	from := col
+	for from > 0 && isIdentByte(line[from-1]) && col < len(line) && isIdentByte(line[col]) {
+		from--
 	}
-	return out
+	return from
 }
 
 func distinct(ids []string) []string {
@@ -373,20 +396,52 @@ func (f *file) load() error {
 func (r Report) Write(w io.Writer, timings bool) {
 	fmt.Fprintf(w, "retrieval evaluation of %s: %d samples (seed %d) from %d files, budget %d tokens\n",
 		r.Repo, r.Samples, r.Seed, r.Files, r.Budget)
-	fmt.Fprintf(w, "ground truth: %d identifiers, %d of them not in the current file (%d in code); %d cursors after `x.`, %d in an open call\n\n",
-		r.Idents, r.CrossIdents, r.CodeIdents, r.Members, r.Calls)
-	fmt.Fprintf(w, "%-26s %8s %11s %10s %7s %10s %12s", "prompt", "recall", "cross-file", "code-cross", "member", "signature", "mean tokens")
+	fmt.Fprintf(w, "ground truth: %d identifiers, %d of them not in the current file (%d counting from the cursor, %d in code); %d cursors after `x.`, %d in an open call\n\n",
+		r.Idents, r.CrossIdents, r.CrossFragments, r.CodeIdents, r.Members, r.Calls)
+	fmt.Fprintf(w, "%-26s %8s %11s %10s %10s %7s %10s %12s", "prompt", "recall", "cross-file", "cross-frag", "code-cross", "member", "signature", "mean tokens")
 	if timings {
 		fmt.Fprintf(w, " %9s %9s", "p50 ms", "p99 ms")
 	}
 	fmt.Fprintln(w)
 	for _, row := range r.Rows {
-		fmt.Fprintf(w, "%-26s %8.3f %11.3f %10.3f %7.3f %10.3f %12.0f", row.Name, row.Overall, row.CrossFile, row.Code, row.Member, row.Signature, row.MeanTokens)
+		fmt.Fprintf(w, "%-26s %8.3f %11.3f %10.3f %10.3f %7.3f %10.3f %12.0f", row.Name, row.Overall, row.CrossFile, row.CrossFragment, row.Code, row.Member, row.Signature, row.MeanTokens)
 		if timings {
 			fmt.Fprintf(w, " %9.2f %9.2f", ms(row.P50), ms(row.P99))
 		}
 		fmt.Fprintln(w)
 	}
+	// Issue 12's targets: both against snippets alone and against Jaccard,
+	// on either definition of the ground truth.
+	jac, snip, both := r.row(rowJaccard), r.row(rowSnippets), r.row(rowBoth)
+	if jac == nil || snip == nil || both == nil {
+		return
+	}
+	fmt.Fprintf(w, "\n%s vs %s: cross-file %+.3f, %.2fx Jaccard (cross-frag %+.3f, %.2fx; code-cross %+.3f)\n",
+		rowBoth, rowSnippets, both.CrossFile-snip.CrossFile, ratio64(both.CrossFile, jac.CrossFile),
+		both.CrossFragment-snip.CrossFragment, ratio64(both.CrossFragment, jac.CrossFragment), both.Code-snip.Code)
+}
+
+// The rows the targets compare.
+const (
+	rowJaccard  = "jaccard, 20 nearby files"
+	rowSnippets = "snippets"
+	rowBoth     = "declarations + snippets"
+)
+
+func (r Report) row(name string) *Row {
+	for i := range r.Rows {
+		if r.Rows[i].Name == name {
+			return &r.Rows[i]
+		}
+	}
+	return nil
+}
+
+func ratio64(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -72,3 +72,21 @@ func TestDrawIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestWordStart(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		col  int
+		want int
+	}{
+		{"fmt.Println(x)", 6, 4},   // inside Println
+		{"fmt.Println(x)", 4, 4},   // at its start
+		{"fmt.Println(x)", 11, 11}, // after it, at (
+		{"return x", 0, 0},
+		{"ab", 2, 2}, // at the end of the line
+	} {
+		if got := wordStart(c.line, c.col); got != c.want {
+			t.Errorf("wordStart(%q, %d) = %d, want %d", c.line, c.col, got, c.want)
+		}
+	}
+}
