@@ -9,7 +9,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the chunking changes
 // meaning; an index with another version is rebuilt.
-const schemaVersion = "4"
+const schemaVersion = "5"
 
 // Field names of the indexed documents.
 const (

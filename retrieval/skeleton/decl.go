@@ -82,6 +82,7 @@ func baseName(t string) string {
 		t = strings.TrimPrefix(t, "mut ")
 		t = strings.TrimPrefix(t, "dyn ")
 		t = strings.TrimPrefix(t, "impl ")
+		t = strings.TrimPrefix(t, "readonly ")
 		t = strings.TrimPrefix(t, ":")
 		t = strings.TrimSpace(t)
 		if i := strings.IndexAny(t, "<["); i > 0 {

@@ -1,6 +1,7 @@
 package skeleton
 
 import (
+	"slices"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -34,35 +35,52 @@ func (w *walker) enter(n *sitter.Node, head string) func() {
 	case kind == "impl_item":
 		w.cls, w.owner = -1, baseName(w.fieldText(n, "type"))
 	case typeKinds[kind]:
-		name := w.declName(n)
-		if name == "" {
-			return restore
-		}
-		d := Decl{Kind: DeclType, Name: name, Type: name, Text: withDoc(w.docText(n), strings.TrimSpace(head))}
-		if ifaceKinds[kind] {
-			d.Kind = DeclIface
-		}
-		w.decls = append(w.decls, d)
-		w.cls, w.owner = len(w.decls)-1, name
-		i, bare := w.cls, d.Text
-		return func() {
-			switch {
-			case !w.sp.braces:
-			case w.decls[i].Text == bare:
-				w.decls[i].Text += " {}"
-			default:
-				w.decls[i].Text += "\n}"
-			}
-			restore()
+		if name := w.declName(n); name != "" {
+			return w.enterNamed(n, name, head, ifaceKinds[kind])
 		}
 	}
 	return restore
+}
+
+// enterNamed records the type container n declares, named name, with head
+// its text up to its body; see enter.
+func (w *walker) enterNamed(n *sitter.Node, name, head string, iface bool) func() {
+	cls, owner := w.cls, w.owner
+	d := Decl{Kind: DeclType, Name: name, Type: name, Text: withDoc(w.docText(n), strings.TrimSpace(head)), Fields: w.bases(n)}
+	for _, f := range d.Fields {
+		d.Mentions = appendType(d.Mentions, f.Type)
+	}
+	if iface {
+		d.Kind = DeclIface
+	}
+	w.decls = append(w.decls, d)
+	w.cls, w.owner = len(w.decls)-1, name
+	i, bare := w.cls, d.Text
+	return func() {
+		switch {
+		case !w.sp.braces:
+		case w.decls[i].Text == bare:
+			w.decls[i].Text += " {}"
+		default:
+			w.decls[i].Text += "\n}"
+		}
+		w.cls, w.owner = cls, owner
+	}
 }
 
 // member adds a field (or an interface's method) and its source line to
 // the enclosing type.
 func (w *walker) member(f Field, line string) {
 	d := &w.decls[w.cls]
+	if i := slices.IndexFunc(d.Fields, func(g Field) bool { return g.Name == f.Name }); f.Name != "" && i >= 0 {
+		// Declared already (a class field set again in the constructor,
+		// an attribute set in two branches): keep the first, typed.
+		if d.Fields[i].Type == "" && f.Type != "" {
+			d.Fields[i].Type = f.Type
+			d.Mentions = appendType(d.Mentions, f.Type)
+		}
+		return
+	}
 	if f.Name != "" || f.Type != "" {
 		d.Fields = append(d.Fields, f)
 		d.Mentions = appendType(d.Mentions, f.Type)
@@ -97,7 +115,7 @@ func (w *walker) keptDecl(n *sitter.Node, text string) {
 		if ifaceKinds[kind] {
 			d.Kind = DeclIface
 		}
-		d.Fields = w.fields(n)
+		d.Fields = append(w.bases(n), w.fields(n)...)
 		for _, f := range d.Fields {
 			d.Mentions = appendType(d.Mentions, f.Type)
 		}
@@ -105,6 +123,11 @@ func (w *walker) keptDecl(n *sitter.Node, text string) {
 		d.Kind = DeclFunc
 		if w.owner != "" {
 			d.Kind = DeclMethod
+		}
+	default:
+		if ft := functionType(n); ft != nil { // TS `const parse: <T>(…) => R = …`
+			d.Kind, d.Type = DeclFunc, baseName(w.fieldText(ft, "return_type"))
+			w.mentions(ft.ChildByFieldName("parameters"), &d.Mentions)
 		}
 	}
 	d.Mentions = appendType(d.Mentions, d.Type)
@@ -120,6 +143,9 @@ func (w *walker) funcDecl(n, fn *sitter.Node, head string) {
 		return
 	}
 	d := Decl{Kind: DeclFunc, Name: name, Type: w.typeOf(fn)}
+	if b := fn.ChildByFieldName("body"); d.Type == "" && b != nil {
+		d.Type = w.valueClass(b, nil) // `(x) => new Foo(x)`
+	}
 	if w.owner != "" {
 		d.Kind, d.Container = DeclMethod, w.owner
 		switch name {
@@ -140,46 +166,23 @@ func (w *walker) funcDecl(n, fn *sitter.Node, head string) {
 	w.mentions(fn.ChildByFieldName("parameters"), &d.Mentions)
 	d.Mentions = appendType(d.Mentions, d.Type)
 	w.decls = append(w.decls, d)
-	if w.fieldsInBody(n) {
-		w.selfFields(fn.ChildByFieldName("body"))
-	}
-}
-
-// fieldsInBody: a Python __init__ declares its class's fields in its body.
-func (w *walker) fieldsInBody(n *sitter.Node) bool {
-	return !w.sp.braces && w.cls >= 0 && w.declName(n) == "__init__"
-}
-
-// selfFields records the `self.x = …` assignments of a Python __init__
-// body as the class's fields.
-func (w *walker) selfFields(body *sitter.Node) {
-	if body == nil {
-		return
-	}
-	for i := uint(0); i < body.NamedChildCount(); i++ {
-		st := body.NamedChild(i)
-		if st.Kind() != "expression_statement" || st.NamedChildCount() == 0 {
-			continue
-		}
-		a := st.NamedChild(0)
-		if a.Kind() != "assignment" {
-			continue
-		}
-		left := a.ChildByFieldName("left")
-		if left == nil || left.Kind() != "attribute" || w.fieldText(left, "object") != "self" {
-			continue
-		}
-		f := Field{Name: w.fieldText(left, "attribute"), Type: baseName(w.fieldText(a, "type"))}
-		if r := a.ChildByFieldName("right"); f.Type == "" && r != nil && r.Kind() == "call" {
-			f.Type = baseName(w.fieldText(r, "function"))
-		}
-		w.member(f, "self."+f.Name)
+	if w.isCtor(n) {
+		w.ctorFields(fn)
 	}
 }
 
 // fields lists the members declared in the body of a type kept whole (a
 // struct, enum or interface).
 func (w *walker) fields(n *sitter.Node) []Field {
+	if parts := aliasParts(n); parts != nil {
+		var out []Field
+		for _, p := range parts {
+			if p.Kind() == "object_type" {
+				out = append(out, w.bodyFields(p)...)
+			}
+		}
+		return out
+	}
 	body := n.ChildByFieldName("body")
 	if body == nil {
 		for i := uint(0); i < n.NamedChildCount(); i++ {
@@ -195,6 +198,11 @@ func (w *walker) fields(n *sitter.Node) []Field {
 	if body == nil {
 		return nil
 	}
+	return w.bodyFields(body)
+}
+
+// bodyFields are the named members of a type's body.
+func (w *walker) bodyFields(body *sitter.Node) []Field {
 	var out []Field
 	for i := uint(0); i < body.NamedChildCount(); i++ {
 		c := body.NamedChild(i)
@@ -287,6 +295,19 @@ func (w *walker) fieldText(n *sitter.Node, field string) string {
 		return w.text(c.StartByte(), c.EndByte())
 	}
 	return ""
+}
+
+// functionType is the function type a TS variable declaration is
+// annotated with, or nil.
+func functionType(n *sitter.Node) *sitter.Node {
+	if n.NamedChildCount() != 1 || n.NamedChild(0).Kind() != "variable_declarator" {
+		return nil
+	}
+	t := n.NamedChild(0).ChildByFieldName("type")
+	if t == nil || t.NamedChildCount() != 1 || t.NamedChild(0).Kind() != "function_type" {
+		return nil
+	}
+	return t.NamedChild(0)
 }
 
 // isPrototype: a C or C++ declaration of a function without a body.

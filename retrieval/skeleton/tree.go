@@ -154,7 +154,7 @@ func (w *walker) node(n *sitter.Node) {
 		head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
 		if w.sp.signature[kind] {
 			w.funcDecl(n, n, head)
-			if !w.fieldsInBody(n) {
+			if !w.isCtor(n) { // a constructor's body declares fields
 				w.body(n, body)
 			}
 			return
@@ -163,8 +163,35 @@ func (w *walker) node(n *sitter.Node) {
 		w.walk(body)
 	case w.sp.transparent[kind]:
 		w.transparent(n)
+	case kind == "ERROR":
+		w.recoverClass(n)
 	}
 }
+
+// recoverClass walks a part of the file that did not parse. Tree-sitter
+// leaves a class it could not close as an ERROR holding the class keyword,
+// its name and its members: they are recorded as that class's; any other
+// ERROR's children are walked as if they stood in its place.
+func (w *walker) recoverClass(n *sitter.Node) {
+	for i := uint(0); i+1 < n.ChildCount(); i++ {
+		kw, name := n.Child(i), n.Child(i+1)
+		if kw.IsNamed() || !typeKeywords[kw.Kind()] || !strings.HasSuffix(name.Kind(), "identifier") {
+			continue
+		}
+		head := w.text(n.StartByte(), name.EndByte())
+		defer w.enterNamed(n, w.text(name.StartByte(), name.EndByte()), head, kw.Kind() == "interface")()
+		for j := i + 2; j < n.ChildCount(); j++ {
+			if c := n.Child(j); c.IsNamed() {
+				w.node(c)
+			}
+		}
+		return
+	}
+	w.walk(n)
+}
+
+// typeKeywords start a type's declaration.
+var typeKeywords = kinds("class", "interface", "struct")
 
 // transparent handles wrappers: an export keyword or variable declaration
 // around a function is recorded as a signature of the whole.
@@ -177,21 +204,46 @@ func (w *walker) transparent(n *sitter.Node) {
 	}
 	// `const f = (x) => { ... }` and `export function f() {}`: find a
 	// function value and emit everything up to its body.
+	t := w.text(n.StartByte(), n.EndByte())
+	oneLine := !strings.Contains(t, "\n") && len(t) <= maxValueLine
 	if fn := findFunctionValue(n); fn != nil {
-		if body := fn.ChildByFieldName("body"); body != nil && body.Kind() == "statement_block" {
-			w.body(n, body)
+		// A body in braces, or an expression over several lines: the
+		// signature; a one-line arrow function is kept whole below.
+		if body := fn.ChildByFieldName("body"); body != nil && (body.Kind() == "statement_block" || !oneLine) {
+			if body.Kind() == "statement_block" {
+				w.body(n, body)
+			}
 			head := strings.TrimRight(w.text(n.StartByte(), body.StartByte()), " \t\n")
 			w.funcDecl(n, fn, head)
 			return
 		}
 	}
 	if n.Kind() == "lexical_declaration" || n.Kind() == "variable_declaration" {
-		if t := w.text(n.StartByte(), n.EndByte()); !strings.Contains(t, "\n") && len(t) <= 120 {
+		d := n.NamedChild(0)
+		switch {
+		case n.NamedChildCount() == 1 && d.Kind() == "variable_declarator" && w.objectNamespace(n, d):
+		case oneLine:
 			w.keptDecl(n, t)
+		case n.NamedChildCount() == 1 && d.Kind() == "variable_declarator":
+			w.keptDecl(n, w.valueHead(n, d))
 		}
 		return
 	}
 	w.walk(n)
+}
+
+// maxValueLine is the longest one-line variable declaration kept whole;
+// longer ones and those over several lines keep their head.
+const maxValueLine = 120
+
+// valueHead is a variable declaration without its value: up to the end of
+// its type when it has one (`const parse: <T>(…) => R = …`), else its
+// first line.
+func (w *walker) valueHead(n, d *sitter.Node) string {
+	if t := d.ChildByFieldName("type"); t != nil {
+		return w.text(n.StartByte(), t.EndByte()) + " = …"
+	}
+	return firstCodeLine(w.text(n.StartByte(), n.EndByte()))
 }
 
 func findFunctionValue(n *sitter.Node) *sitter.Node {
