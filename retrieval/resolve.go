@@ -50,6 +50,7 @@ type resolver struct {
 	lang  string
 	rel   string
 	mods  []string
+	fn    string // the text of the function at the cursor, for its locals
 	byKey map[string][]declHit
 	err   error
 }
@@ -288,6 +289,7 @@ func (r *resolver) resolve(q Query) scope {
 	lineStart := strings.LastIndexByte(before, '\n') + 1
 	line := before[lineStart:]
 	fn := r.function(before)
+	r.fn = fn
 
 	// The enclosing type and, in Go, the receiver's name.
 	recvName := ""
@@ -305,8 +307,8 @@ func (r *resolver) resolve(q Query) scope {
 		case name == recvName && name != "":
 			return sc.enclosing
 		}
-		if t := r.localType(fn, name); t != "" {
-			return t
+		if t := r.localType(fn, name); t != "" || strings.Contains(name, ".") {
+			return t // self.x is local or nothing
 		}
 		return r.valueType(name)
 	}
@@ -326,13 +328,18 @@ func (r *resolver) resolve(q Query) scope {
 	}
 
 	// The open call: the innermost unclosed ( on the line or the few before.
+	onValue := false // called on a value (x.m(), not f() or pkg.F())
 	if open := openParen(before[max(0, len(before)-512):]); open >= 0 {
 		s := before[max(0, len(before)-512):][:open]
-		if chain := chainBefore(strings.TrimRight(s, " ")); len(chain) > 0 {
+		s = strings.TrimRight(s, " ")
+		if chain := chainBefore(s); len(chain) > 0 {
 			last := chain[len(chain)-1]
 			sc.callee = last.name
 			if len(chain) > 1 {
 				sc.calleeOn = r.chainType(chain[:len(chain)-1], typeOf)
+				onValue = len(chain) > 2 || r.packageDir(chain[0].name) == ""
+			} else { // `.m(` continuing a chain from a line before
+				onValue = strings.HasSuffix(strings.TrimRight(s[:len(s)-len(last.name)], " \t\r\n"), ".")
 			}
 		}
 	}
@@ -375,7 +382,11 @@ func (r *resolver) resolve(q Query) scope {
 		// The method of the resolved type, or else the nearest of the name.
 		callee := func(h declHit) bool { return h.Name == sc.callee && h.Kind != skeleton.DeclValue }
 		hs := r.named(sc.callee)
-		i := slices.IndexFunc(hs, func(h declHit) bool { return callee(h) && h.Container == sc.calleeOn })
+		on := func(h declHit) bool { return h.Container == sc.calleeOn }
+		if onValue && sc.calleeOn == "" { // of a type not found: a method before a function
+			on = func(h declHit) bool { return h.Container != "" }
+		}
+		i := slices.IndexFunc(hs, func(h declHit) bool { return callee(h) && on(h) })
 		if i < 0 {
 			i = slices.IndexFunc(hs, callee)
 		}
@@ -519,6 +530,13 @@ func (r *resolver) chainType(chain []link, typeOf func(string) string) string {
 	} else {
 		t = typeOf(first.name)
 	}
+	// self.x and this.x: their last assignment before the cursor, in any
+	// method, before what the class's declaration says.
+	if len(rest) > 0 && !first.call && !rest[0].call && (first.name == "self" || first.name == "this") {
+		if lt := typeOf(first.name + "." + rest[0].name); lt != "" {
+			t, rest = lt, rest[1:]
+		}
+	}
 	for _, l := range rest {
 		if t == "" {
 			return ""
@@ -533,6 +551,11 @@ func (r *resolver) chainType(chain []link, typeOf func(string) string) string {
 func (r *resolver) packageDir(name string) string {
 	for _, m := range r.mods {
 		if path.Base(m) == name {
+			// A local of the name hides the module: `const doc = new Doc()`
+			// beside `import { Doc } from "./doc"`.
+			if r.localType(r.fn, name) != "" {
+				return ""
+			}
 			return m
 		}
 	}
@@ -588,7 +611,8 @@ var localDefs = func() []localDef {
 		`(?:^|[(,]\s*|\s)%s\s*:\s*(?:\*|&|mut\s|\[\])*(?P<t>[\w.$]+)`, // x: T (Python, TS, Rust)
 		`[(,]\s*%s\s+(?:\*|\[\]|\.\.\.)*(?P<t>[\w.]+)`,                // Go parameters
 		`\b(?P<t>[A-Z][\w$]*)(?:<[^>]*>)?[*&\s]+%s\s*[=;,)]`,          // Java, C: T x
-		`(?m)^\s*%s\s*=\s*`, // Python x = v
+		`(?m)^\s*%s\s*=\s*`,                           // Python x = v
+		`(?m)^\s*(?P<n>(?:self|this)\.[\w$]+)\s*=\s*`, // self.x = v, this.x = v
 	}
 	out := make([]localDef, len(pats))
 	for i, p := range pats {

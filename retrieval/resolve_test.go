@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,12 +13,22 @@ import (
 	"github.com/ghostline/ghostline/lang"
 )
 
-// TestResolve: at each cursor of testdata/resolve/repo.txtar the prompt's
-// declarations hold what the cursor needs: the members of the receiver's
-// type (through locals, fields, chains, self and this), the open call's
-// signature, a package's declarations.
+// TestResolve: at each cursor of the repositories in testdata/resolve the
+// prompt's declarations hold what the cursor needs: the members of the
+// receiver's type (through locals, fields, chains, self and this, bases),
+// the open call's signature, a package's declarations.
 func TestResolve(t *testing.T) {
-	ar, err := txtar.ParseFile("testdata/resolve/repo.txtar")
+	repos, _ := filepath.Glob("testdata/resolve/*.txtar")
+	if len(repos) == 0 {
+		t.Fatal("no repositories in testdata/resolve")
+	}
+	for _, repo := range repos {
+		t.Run(filepath.Base(repo), func(t *testing.T) { testResolve(t, repo) })
+	}
+}
+
+func testResolve(t *testing.T, repo string) {
+	ar, err := txtar.ParseFile(repo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,9 +70,21 @@ func TestResolve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// "members a b": the names offered after the `.` hold a and b.
+			if names, ok := strings.CutPrefix(want, "members "); ok {
+				for _, name := range strings.Fields(names) {
+					if !slices.Contains(p.Members, name) {
+						t.Errorf("members lack %q: %v", name, p.Members)
+					}
+				}
+				return
+			}
+			// "first x": the first declaration shown (what the cursor
+			// names) holds x.
+			want, first := strings.CutPrefix(want, "first ")
 			var decls strings.Builder
 			for _, part := range p.Parts {
-				if part.Kind == PartDecl {
+				if part.Kind == PartDecl && (!first || decls.Len() == 0) {
 					decls.WriteString(part.Text)
 				}
 			}
