@@ -587,7 +587,10 @@ func (r *resolver) dirQuery(mod, prefix string) query.Query {
 	}
 	dq := query.NewWildcardQuery("*" + base)
 	dq.SetField(fieldDDir)
-	return query.NewConjunctionQuery([]query.Query{q, dq})
+	// Or the module is a file: Python's os.py, TS's ./util.ts.
+	fq := query.NewWildcardQuery("*" + base + ".*")
+	fq.SetField(fieldPath)
+	return query.NewConjunctionQuery([]query.Query{q, query.NewDisjunctionQuery([]query.Query{dq, fq})})
 }
 
 // localDef is a local definition: re's group "n" is the defined names
