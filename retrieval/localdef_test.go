@@ -25,6 +25,8 @@ func TestLocalDefLastDef(t *testing.T) {
 		{3, "let a = 1; let x = new Foo()\n", "x", 15, "new Foo()", true},
 		{1, "var a int\nvar x *T\n", "x", 14, "T", true},
 		{6, "Foo x = y; Bar z;", "z", 15, "Bar", true},
+		{7, "xs = 1\nfoo_x = x_\nx = g()\nx2 = 3\n", "x", 18, "g()", true},
+		{3, "let $x = 1; let x$ = 2\n", "x", 0, "", false},
 	}
 	for _, tt := range tests {
 		at, g, ok := localDefs[tt.def].lastDef(tt.fn, tt.name)

@@ -626,9 +626,12 @@ var localDefs = func() []localDef {
 }()
 
 // lastDef is the offset in fn of d's last definition of name and its type
-// or value as written. Only the line of each occurrence of name and the
-// next (where a value may start) are matched, not the whole function once
-// per pattern.
+// or value as written. Only the line of each occurrence of name as a whole
+// name and the next (where a value may start) are matched, not the whole
+// function once per pattern (every pattern's names are whole runs of
+// [\w$]); the lines are read from the cursor back, until one holds a
+// definition after which no earlier line can, and at most maxDefLines of
+// them.
 func (d localDef) lastDef(fn, name string) (at int, group string, ok bool) {
 	lineEnd := func(i int) int {
 		if e := strings.IndexByte(fn[i:], '\n'); e >= 0 {
@@ -636,20 +639,28 @@ func (d localDef) lastDef(fn, name string) (at int, group string, ok bool) {
 		}
 		return len(fn)
 	}
-	for i := 0; ; {
-		j := strings.Index(fn[i:], name)
+	for end, lines := len(fn), 0; lines < maxDefLines; {
+		j := strings.LastIndex(fn[:end], name)
 		if j < 0 {
-			return at, group, ok
+			break
 		}
-		lo := strings.LastIndexByte(fn[:i+j], '\n') + 1
-		i = lineEnd(i + j)
-		hi := i
+		if k := j + len(name); j > 0 && isWordByte(fn[j-1]) || k < len(fn) && (isWordByte(fn[k]) || fn[k] == '$') {
+			end = k - 1
+			continue
+		}
+		lo := strings.LastIndexByte(fn[:j], '\n') + 1
+		hi := lineEnd(j)
 		if hi < len(fn) {
 			hi = lineEnd(hi + 1)
 		}
+		if ok && hi <= at {
+			break
+		}
+		end, lines = lo, lines+1
 		for _, m := range d.re.FindAllStringSubmatchIndex(fn[lo:hi], -1) {
 			k := memberAt(fn[lo+m[2*d.ni]:lo+m[2*d.ni+1]], name)
-			if k < 0 || ok && lo+m[2*d.ni]+k <= at {
+			// On a tie the earlier line's match wins, as read forward.
+			if k < 0 || ok && lo+m[2*d.ni]+k < at {
 				continue
 			}
 			at, ok = lo+m[2*d.ni]+k, true
@@ -660,6 +671,18 @@ func (d localDef) lastDef(fn, name string) (at int, group string, ok bool) {
 			}
 		}
 	}
+	return at, group, ok
+}
+
+// maxDefLines bounds the lines lastDef matches for one name: a name on
+// every line of a long table or comment block (Python's encodings) cost
+// Assemble more than ten milliseconds, and a definition further back than
+// this many uses is seldom the one in effect.
+const maxDefLines = 32
+
+// isWordByte reports whether c is in regexp's \w.
+func isWordByte(c byte) bool {
+	return c == '_' || isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // memberAt is the offset of name in a comma-separated list of names, or -1.
