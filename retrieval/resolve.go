@@ -117,33 +117,41 @@ func (r *resolver) typeDecl(typ string) (declHit, bool) {
 }
 
 // memberType is the type of member m of type typ: a field's type or a
-// method's result, looking through embedded types once.
-func (r *resolver) memberType(typ, m string, depth int) string {
+// method's result, looking through embedded types twice.
+func (r *resolver) memberType(typ, m string) string {
+	_, t, _ := r.memberDecl(typ, m, 0)
+	return t
+}
+
+// memberDecl finds member m of type typ: the method's declaration, or the
+// declaration of the type (typ or one it embeds) that holds m as a field;
+// and m's type.
+func (r *resolver) memberDecl(typ, m string, depth int) (declHit, string, bool) {
 	if typ == "" || depth > 2 {
-		return ""
+		return declHit{}, "", false
 	}
 	for _, h := range r.members(typ) {
 		if h.Container == typ && h.Name == m {
-			return h.Type
+			return h, h.Type, true
 		}
 	}
 	td, ok := r.typeDecl(typ)
 	if !ok {
-		return ""
+		return declHit{}, "", false
 	}
 	for _, f := range td.Fields {
 		if f.Name == m {
-			return f.Type
+			return td, f.Type, true
 		}
 	}
 	for _, f := range td.Fields {
-		if f.Name == "" && f.Type != "" {
-			if t := r.memberType(f.Type, m, depth+1); t != "" {
-				return t
+		if f.Name == "" && f.Type != "" && f.Type != typ {
+			if h, t, ok := r.memberDecl(f.Type, m, depth+1); ok {
+				return h, t, true
 			}
 		}
 	}
-	return ""
+	return declHit{}, "", false
 }
 
 // memberNames appends the names of typ's fields and methods, and those of
@@ -379,18 +387,19 @@ func (r *resolver) resolve(q Query) scope {
 		}
 	}
 	if sc.callee != "" {
-		// The method of the resolved type, or else the nearest of the name.
+		// The method of the resolved type (its own, an embedded type's, an
+		// interface's member), or else the nearest of the name.
 		callee := func(h declHit) bool { return h.Name == sc.callee && h.Kind != skeleton.DeclValue }
 		hs := r.named(sc.callee)
 		on := func(h declHit) bool { return h.Container == sc.calleeOn }
 		if onValue && sc.calleeOn == "" { // of a type not found: a method before a function
 			on = func(h declHit) bool { return h.Container != "" }
 		}
-		i := slices.IndexFunc(hs, func(h declHit) bool { return callee(h) && on(h) })
-		if i < 0 {
-			i = slices.IndexFunc(hs, callee)
-		}
-		if i >= 0 {
+		if i := slices.IndexFunc(hs, func(h declHit) bool { return callee(h) && on(h) }); i >= 0 {
+			add(hs[i])
+		} else if h, _, ok := r.memberDecl(sc.calleeOn, sc.callee, 0); ok {
+			add(h)
+		} else if i = slices.IndexFunc(hs, callee); i >= 0 {
 			add(hs[i])
 		}
 	}
@@ -541,7 +550,7 @@ func (r *resolver) chainType(chain []link, typeOf func(string) string) string {
 		if t == "" {
 			return ""
 		}
-		t = r.memberType(t, l.name, 0)
+		t = r.memberType(t, l.name)
 	}
 	return t
 }
