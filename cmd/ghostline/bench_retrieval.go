@@ -21,6 +21,7 @@ func runBenchRetrieval(ctx context.Context, args []string) error {
 	samples := fs.Int("samples", 500, "cursor positions")
 	seed := fs.Uint64("seed", 1, "random seed")
 	budget := fs.Int("budget", 0, "prompt budget in tokens (default: retrieval.contextTokens)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the timed re-indexing and assembly to `FILE` (for go tool pprof)")
 	sf := addSettingsFlags(fs, `{"retrieval":{"windowLines":30}}`)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -42,8 +43,17 @@ func runBenchRetrieval(ctx context.Context, args []string) error {
 	}
 	defer os.RemoveAll(dir)
 	s.Retrieval.IndexDir = dir
-	r, err := eval.Bench(ctx, eval.Options{Repo: *repo, Samples: *samples, Seed: *seed, Budget: *budget,
-		Config: s.Retrieval, Progress: newProgressBar()})
+	o := eval.Options{Repo: *repo, Samples: *samples, Seed: *seed, Budget: *budget,
+		Config: s.Retrieval, Progress: newProgressBar()}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		o.CPUProfile = f
+	}
+	r, err := eval.Bench(ctx, o)
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,12 @@ package eval
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,8 +26,21 @@ type BenchReport struct {
 	IndexBytes    int64
 	Reindex       []time.Duration // one edited file each, sorted
 	Assemble      []time.Duration // sorted
-	Eval          Report
+	// SlowReindex and SlowAssemble are the slowest samples, slowest
+	// first: what the tail has in common.
+	SlowReindex, SlowAssemble []Slow
+	Eval                      Report
 }
+
+// Slow is one of the slowest samples of a timing.
+type Slow struct {
+	Path  string // repository-relative
+	Bytes int    // of the file
+	Took  time.Duration
+}
+
+// slowShown is how many of the slowest samples the report names.
+const slowShown = 3
 
 // Bench indexes o.Repo from scratch into o.Config.IndexDir (which should be
 // empty), then times re-indexing single edited files and assembling
@@ -61,32 +76,10 @@ func Bench(ctx context.Context, o Options) (BenchReport, error) {
 		x.Close()
 		return r, err
 	}
-	for i, s := range samples {
-		if i < 200 {
-			edited := s.q.Text[:s.q.Offset] + "x" + s.q.Text[s.q.Offset:]
-			t := time.Now()
-			if err := x.UpdateNow(ctx, s.q.Path, edited); err != nil {
-				x.Close()
-				return r, err
-			}
-			r.Reindex = append(r.Reindex, time.Since(t))
-			// Put the file back as it is on disk.
-			if err := x.UpdateNow(ctx, s.q.Path, s.file.text); err != nil {
-				x.Close()
-				return r, err
-			}
-		}
+	if err := r.timeSamples(ctx, x, samples, o.CPUProfile); err != nil {
+		x.Close()
+		return r, err
 	}
-	for _, s := range samples {
-		t := time.Now()
-		if _, err := x.Assemble(ctx, s.q); err != nil {
-			x.Close()
-			return r, err
-		}
-		r.Assemble = append(r.Assemble, time.Since(t))
-	}
-	slices.Sort(r.Reindex)
-	slices.Sort(r.Assemble)
 	// Measured last: segments merged away by the cold pass's final merge
 	// stay on disk until later snapshots are persisted (the edits above),
 	// and would count twice right after Wait.
@@ -98,6 +91,46 @@ func Bench(ctx context.Context, o Options) (BenchReport, error) {
 	return r, err
 }
 
+// timeSamples times re-indexing an edit at each of the first 200 samples
+// and assembling the prompt at every one, profiling both when prof is not
+// nil.
+func (r *BenchReport) timeSamples(ctx context.Context, x *retrieval.Index, samples []sample, prof io.Writer) error {
+	if prof != nil {
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var slowRe, slowAs []Slow
+	for _, s := range samples[:min(len(samples), 200)] {
+		edited := s.q.Text[:s.q.Offset] + "x" + s.q.Text[s.q.Offset:]
+		t := time.Now()
+		if err := x.UpdateNow(ctx, s.q.Path, edited); err != nil {
+			return err
+		}
+		d := time.Since(t)
+		r.Reindex = append(r.Reindex, d)
+		slowRe = append(slowRe, Slow{s.file.rel, len(s.file.text), d})
+		// Put the file back as it is on disk.
+		if err := x.UpdateNow(ctx, s.q.Path, s.file.text); err != nil {
+			return err
+		}
+	}
+	for _, s := range samples {
+		t := time.Now()
+		if _, err := x.Assemble(ctx, s.q); err != nil {
+			return err
+		}
+		d := time.Since(t)
+		r.Assemble = append(r.Assemble, d)
+		slowAs = append(slowAs, Slow{s.file.rel, len(s.file.text), d})
+	}
+	slices.Sort(r.Reindex)
+	slices.Sort(r.Assemble)
+	r.SlowReindex, r.SlowAssemble = slowest(slowRe), slowest(slowAs)
+	return nil
+}
+
 // Write prints the figures.
 func (r BenchReport) Write(w io.Writer) {
 	fmt.Fprintf(w, "retrieval benchmark of %s\n", r.Repo)
@@ -105,8 +138,31 @@ func (r BenchReport) Write(w io.Writer) {
 	fmt.Fprintf(w, "peak RSS          %.0f MB (VmHWM)\n", float64(r.PeakRSS)/(1<<20))
 	fmt.Fprintf(w, "index size        %.1f MB\n", float64(r.IndexBytes)/1e6)
 	fmt.Fprintf(w, "re-index 1 file   p50 %.2f ms, p99 %.2f ms (%d edits)\n", ms(pct(r.Reindex, 50)), ms(pct(r.Reindex, 99)), len(r.Reindex))
-	fmt.Fprintf(w, "assemble          p50 %.2f ms, p99 %.2f ms (%d cursors)\n\n", ms(pct(r.Assemble, 50)), ms(pct(r.Assemble, 99)), len(r.Assemble))
+	writeSlow(w, "  slowest", r.SlowReindex)
+	fmt.Fprintf(w, "assemble          p50 %.2f ms, p99 %.2f ms (%d cursors)\n", ms(pct(r.Assemble, 50)), ms(pct(r.Assemble, 99)), len(r.Assemble))
+	writeSlow(w, "  slowest", r.SlowAssemble)
+	fmt.Fprintln(w)
 	r.Eval.Write(w, true)
+}
+
+// slowest returns the slowShown slowest of ss, slowest first.
+func slowest(ss []Slow) []Slow {
+	slices.SortStableFunc(ss, func(a, b Slow) int { return cmp.Compare(b.Took, a.Took) })
+	return ss[:min(len(ss), slowShown)]
+}
+
+func writeSlow(w io.Writer, label string, ss []Slow) {
+	if len(ss) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%-17s", label)
+	for i, s := range ss {
+		if i > 0 {
+			fmt.Fprint(w, ",")
+		}
+		fmt.Fprintf(w, " %.2f ms %s (%.0f KB)", ms(s.Took), s.Path, float64(s.Bytes)/1e3)
+	}
+	fmt.Fprintln(w)
 }
 
 func pct(d []time.Duration, p int) time.Duration {

@@ -31,6 +31,9 @@ type Options struct {
 	// Progress receives the indexing progress (the index is built or
 	// refreshed first).
 	Progress retrieval.Progress
+	// CPUProfile, when not nil, receives Bench's CPU profile of its timed
+	// re-indexing and assembly (for go tool pprof).
+	CPUProfile io.Writer
 }
 
 // Row is one way of building the prompt, measured over every sample.
