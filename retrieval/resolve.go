@@ -83,20 +83,23 @@ func (r *resolver) members(typ string) []declHit {
 }
 
 // nearest orders hits by locality: the cursor's directory, imported
-// modules, then the rest, each in index order.
+// modules, the rest, then test inputs (testdata directories), each in
+// index order.
 func (r *resolver) nearest(hs []declHit) []declHit {
 	dir := path.Dir(r.rel)
 	rank := func(h declHit) int {
 		switch {
 		case path.Dir(h.Path) == dir:
 			return 0
+		case isTestdata(h.Path):
+			return 3
 		case importedBy(h.Path, r.mods):
 			return 1
 		}
 		return 2
 	}
 	out := make([]declHit, 0, len(hs))
-	for k := 0; k < 3; k++ {
+	for k := 0; k < 4; k++ {
 		for _, h := range hs {
 			if rank(h) == k {
 				out = append(out, h)
@@ -104,6 +107,13 @@ func (r *resolver) nearest(hs []declHit) []declHit {
 		}
 	}
 	return out
+}
+
+// isTestdata: rel is under a testdata directory, whose files are test
+// inputs (the Go tool ignores them), not the declarations code uses: Go's
+// go/doc/testdata declares a T that is not testing.T.
+func isTestdata(rel string) bool {
+	return strings.HasPrefix(rel, "testdata/") || strings.Contains(rel, "/testdata/")
 }
 
 // typeDecl returns the declaration of the type typ, the nearest.

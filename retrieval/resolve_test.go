@@ -94,3 +94,19 @@ func testResolve(t *testing.T, repo string) {
 		})
 	}
 }
+
+// Test inputs rank below every other declaration of a name: Go's
+// go/doc/testdata declares a T that is not testing.T.
+func TestNearestTestdataLast(t *testing.T) {
+	r := &resolver{rel: "pkg/a/a_test.go", mods: []string{"example.com/m/pkg/b"}}
+	hs := []declHit{{Path: "go/doc/testdata/testing.go"}, {Path: "testdata/x.go"}, {Path: "testing/testing.go"},
+		{Path: "pkg/b/testdata/b.go"}, {Path: "pkg/b/b.go"}, {Path: "pkg/a/a.go"}}
+	var got []string
+	for _, h := range r.nearest(hs) {
+		got = append(got, h.Path)
+	}
+	want := "pkg/a/a.go pkg/b/b.go testing/testing.go go/doc/testdata/testing.go testdata/x.go pkg/b/testdata/b.go"
+	if strings.Join(got, " ") != want {
+		t.Errorf("nearest = %v, want %s", got, want)
+	}
+}
