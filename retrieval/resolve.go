@@ -53,6 +53,10 @@ type resolver struct {
 	fn    string // the text of the function at the cursor, for its locals
 	byKey map[string][]declHit
 	err   error
+	// hiding is set while packageDir looks for a local that hides a
+	// module: the local's value (`log := log.New(…)`) names the module
+	// itself, and looking again would recurse without end.
+	hiding bool
 }
 
 func (r *resolver) search(key string, q query.Query) []declHit {
@@ -572,8 +576,13 @@ func (r *resolver) packageDir(name string) string {
 		if path.Base(m) == name {
 			// A local of the name hides the module: `const doc = new Doc()`
 			// beside `import { Doc } from "./doc"`.
-			if r.localType(r.fn, name) != "" {
-				return ""
+			if !r.hiding {
+				r.hiding = true
+				local := r.localType(r.fn, name) != ""
+				r.hiding = false
+				if local {
+					return ""
+				}
 			}
 			return m
 		}
