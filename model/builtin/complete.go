@@ -87,6 +87,9 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	if afterDot {
 		s.setMembers(req.Members)
 	}
+	if len(toks) <= 1 && lang.Get(language).Family == "go" {
+		s.setPackages(m.dirPackages(req.Path))
+	}
 	s.setIndent(prefix)
 	maxTok := req.MaxTokens
 	if maxTok <= 0 {
@@ -192,6 +195,10 @@ type search struct {
 	unit      string
 	// members may follow the `.` before the cursor (model.Request.Members).
 	members map[uint32]bool
+	// pkgNames are the package names a Go file's `package` (pkgID) may
+	// take at the file's head (dirPackages).
+	pkgNames map[uint32]bool
+	pkgID    uint32
 	// order is the longest n-gram the request looks up (the cache's).
 	order int
 	// linePrefix is the cursor line before the cursor; above, the last
@@ -401,8 +408,9 @@ func (s *search) line(ctx context.Context, hist []uint32, first bool, maxTok int
 			} else {
 				ids = d.candidates(buf[:0])
 			}
-			if constrained && len(s.members) > 0 {
-				ids = s.memberMatches(ids)
+			boosted, only := s.boosted(h.hist, constrained)
+			if boosted != nil {
+				ids = s.boostedMatches(ids, boosted, constrained, only)
 			}
 			var cands []scored
 			sum := 0.0
@@ -415,7 +423,7 @@ func (s *search) line(ctx context.Context, hist []uint32, first bool, maxTok int
 					continue
 				}
 				p := s.prob(d, id)
-				if constrained && s.members[id] {
+				if boosted[id] {
 					p *= memberBoost
 				}
 				sum += p
@@ -511,13 +519,32 @@ func btoi(b bool) int {
 	return 0
 }
 
-// memberMatches adds to ids the members that extend the partly typed
-// token, without repeats, in id order.
-func (s *search) memberMatches(ids []uint32) []uint32 {
-	for id := range s.members {
-		if strings.HasPrefix(s.str(id), s.partial) {
+// boosted is the set of tokens boosted after hist: the members of x's
+// type for the cursor's own token after `x.`; right after a Go file's
+// `package`, the directory's package names, the only candidates there
+// (only: a file's package is its directory's); nil elsewhere.
+func (s *search) boosted(hist []uint32, constrained bool) (set map[uint32]bool, only bool) {
+	switch {
+	case constrained && len(s.members) > 0:
+		return s.members, false
+	case len(s.pkgNames) > 0 && len(hist) == 1 && hist[0] == s.pkgID:
+		return s.pkgNames, true
+	}
+	return nil, false
+}
+
+// boostedMatches adds to ids (or, only, puts in their place) the boosted
+// tokens, on the cursor's own token (constrained) those that extend what
+// is typed, without repeats, in id order.
+func (s *search) boostedMatches(ids []uint32, boosted map[uint32]bool, constrained, only bool) []uint32 {
+	n := len(ids)
+	for id := range boosted {
+		if !constrained || strings.HasPrefix(s.str(id), s.partial) {
 			ids = append(ids, id)
 		}
+	}
+	if only && len(ids) > n { // unless what is typed is none of them
+		ids = ids[n:]
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)

@@ -33,7 +33,10 @@
 // with Learn under a read lock.
 //
 // Right after `x.`, when retrieval resolved x's type (Request.Members),
-// the next token is one of its members, ranked by the same counts.
+// the next token is one of its members, ranked by the same counts. After
+// a Go file's `package`, the names the package clauses of the files
+// learnt in its directory declare are the candidates (not main, the
+// commonest name of all).
 //
 // Where it is good: repetitive code and boilerplate (error checks, imports,
 // struct literals, test tables), identifiers and calls already used in the

@@ -141,12 +141,15 @@ func (m *Model) forget(path string) {
 }
 
 // decodeIDs decodes a file record's token ids.
-func decodeIDs(b []byte) []uint32 {
-	ids := make([]uint32, 0, len(b))
-	for len(b) > 0 {
-		v, n := binary.Uvarint(b)
+func decodeIDs(b []byte) []uint32 { return decodeHead(b, len(b)) }
+
+// decodeHead decodes the first n token ids of a file record.
+func decodeHead(b []byte, n int) []uint32 {
+	ids := make([]uint32, 0, min(n, len(b)))
+	for len(b) > 0 && len(ids) < n {
+		v, k := binary.Uvarint(b)
 		ids = append(ids, uint32(v))
-		b = b[n:]
+		b = b[k:]
 	}
 	return ids
 }

@@ -317,3 +317,27 @@ func TestFileStateInsideDocstring(t *testing.T) {
 		t.Errorf("begun inside the docstring: %q, %v; want self.cache", res.Text, err)
 	}
 }
+
+// A Go file's package clause is its directory's package, however common
+// main is elsewhere; a test file may take the _test one.
+func TestPackageClause(t *testing.T) {
+	m := New(Options{})
+	for i := range 8 {
+		m.Learn(fmt.Sprintf("cmd/tool%d/main.go", i), []byte("package main\n\nfunc main() {}\n"))
+	}
+	m.Learn("internal/alpha/a.go", []byte("// Package alpha.\npackage alpha\n\nfunc A() {}\n"))
+	m.Learn("internal/alpha/b_test.go", []byte("package alpha_test\n\nfunc TestB() {}\n"))
+	m.Learn("internal/alpha/gen.go", []byte("//go:build ignore\n\npackage main\n\nfunc main() {}\n"))
+	for _, tt := range []struct{ path, prefix, want string }{
+		{"/src/repo/internal/alpha/c.go", "// Copyright.\n\npack", "age alpha"},
+		{"/src/repo/internal/alpha/c.go", "package ", "alpha"},
+		{"/src/repo/internal/alpha/c_test.go", "package alpha_", "test"},
+		{"/src/repo/cmd/tool9/main.go", "package ", "main"},
+		{"/src/repo/internal/beta/c.go", "package ", "main"}, // nothing learnt there
+	} {
+		res, err := m.Complete(context.Background(), model.Request{Prefix: tt.prefix, Suffix: "\n", Path: tt.path, Language: "go", SingleLine: true})
+		if err != nil || res.Text != tt.want {
+			t.Errorf("%s at %q: %q (%v), want %q", tt.path, tt.prefix, res.Text, err, tt.want)
+		}
+	}
+}
