@@ -56,13 +56,15 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	if whole {
 		st = req.FileState
 	}
-	toks, inComment, trailingSpace := lexFrom(prefix, language, st, true)
-	if inComment || len(toks) == 0 {
+	toks, end, trailingSpace := lexFrom(prefix, language, st, true)
+	if end == lang.Comment || len(toks) == 0 {
 		return res, nil
 	}
 	last := prefix[len(prefix)-1]
 	partial := ""
-	if last != ' ' && last != '\t' && last != '\n' && last != '\r' {
+	// A string literal the cursor is after is whole: nothing extends it.
+	closed := end == lang.Code && isQuoted(toks[len(toks)-1])
+	if last != ' ' && last != '\t' && last != '\n' && last != '\r' && !closed {
 		partial = toks[len(toks)-1]
 		toks = toks[:len(toks)-1]
 		if partial == longString {
@@ -82,7 +84,7 @@ func (m *Model) Complete(ctx context.Context, req model.Request) (model.Result, 
 	defer m.mu.RUnlock()
 	s := m.newSearch(language, toks, sufToks, retrieved)
 	defer s.cache.release()
-	s.partial, s.needSpace = partial, trailingSpace
+	s.partial, s.needSpace, s.afterWhole = partial, trailingSpace, closed
 	s.setAbove(prefix)
 	if afterDot {
 		s.setMembers(req.Members)
@@ -190,6 +192,9 @@ type search struct {
 	hist      []uint32
 	partial   string
 	needSpace bool
+	// afterWhole: the cursor is right after a token nothing extends (a
+	// closed string literal), so the next may come spaced or not.
+	afterWhole bool
 	// indentation of the cursor line, for rendering further lines.
 	baseLevel int
 	unit      string
@@ -419,7 +424,7 @@ func (s *search) line(ctx context.Context, hist []uint32, first bool, maxTok int
 				if id == unk || strings.IndexByte(t, 0) >= 0 { // line breaks are scored below; longString never
 					continue
 				}
-				if constrained && s.partial == "" && s.needSpace != strings.HasPrefix(t, " ") {
+				if constrained && s.partial == "" && !s.afterWhole && s.needSpace != strings.HasPrefix(t, " ") {
 					continue
 				}
 				p := s.prob(d, id)

@@ -70,20 +70,29 @@ type lexer struct {
 // cursor is in prose and the model stays quiet) and whether it ends with
 // whitespace after a token (the next token's separating space is typed).
 func lex(src, language string, prefix bool) (toks []string, inComment, trailingSpace bool) {
-	return lexFrom(src, language, lang.State{}, prefix)
+	toks, end, trailingSpace := lexFrom(src, language, lang.State{}, prefix)
+	return toks, end == lang.Comment, trailingSpace
 }
 
 // lexFrom is lex for a text that begins in state st (inside a comment or
-// string where a prompt cut its file).
-func lexFrom(src, language string, st lang.State, prefix bool) (toks []string, inComment, trailingSpace bool) {
+// string where a prompt cut its file); end is the class of what follows
+// src.
+func lexFrom(src, language string, st lang.State, prefix bool) (toks []string, end lang.Class, trailingSpace bool) {
 	l := &lexer{syn: lang.Get(language), src: src, atLine: true, spaceUnit: detectSpaceUnit(src)}
-	end := l.syn.Scan(src, st, func(s lang.Span) {
+	after := l.syn.Scan(src, st, func(s lang.Span) {
 		if s.Class != lang.Code {
 			l.spans = append(l.spans, s)
 		}
 	})
 	l.run(prefix)
-	return l.out, end.Class() == lang.Comment, l.space && l.started
+	return l.out, after.Class(), l.space && l.started
+}
+
+// isQuoted reports whether a token is a string literal (or a piece of a
+// template literal).
+func isQuoted(t string) bool {
+	t = strings.TrimPrefix(t, " ")
+	return t != "" && (t[0] == '"' || t[0] == '\'' || t[0] == '`')
 }
 
 func (l *lexer) emit(tok string) {

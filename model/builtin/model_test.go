@@ -55,6 +55,7 @@ func TestComplete(t *testing.T) {
 		{"mid operator", "package web\n\nfunc g() {\n\tif err :", "\n}\n", "= r.ParseForm(); err != nil {", true},
 		{"multi-line block", "package web\n\nfunc g(w http.ResponseWriter, r *http.Request) {\n\tif err := r.ParseForm(); err != nil {\n\t\thttp.Error(w, err.Error(), http.StatusBadRequest)\n\t\t", "\n}\n", "return\n\t}", false},
 		{"in a comment", "package web\n\n// handle ", "\n", "", true},
+		{"after a closed literal", "package web\n\nfunc g(w http.ResponseWriter) {\n\tfmt.Fprintf(w, \"never seen\"", "\n}\n", ")", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
