@@ -1,6 +1,8 @@
 package retrieval
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -54,5 +56,40 @@ func TestHoldMerges(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("merge still held after release")
+	}
+}
+
+// After a burst of edits, Settle returns once the merger has planned at
+// the root the edits left and the persister has written it.
+func TestSettle(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{}
+	for i := range 4 {
+		files[fmt.Sprintf("f%d.go", i)] = fmt.Sprintf("package p\n\nfunc f%d() int { return %d }\n", i, i)
+	}
+	writeTree(t, root, files)
+	x := openWait(t, root, testConfig(t), Options{})
+	defer x.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := range 40 {
+		src := fmt.Sprintf("package p\n\nfunc f%d() int { return %d }\n", i%4, i)
+		if err := x.UpdateNow(ctx, filepath.Join(root, fmt.Sprintf("f%d.go", i%4)), src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Settle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ai, err := x.bi.Load().Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ai.(*scorch.Scorch).StatsMap()
+	if m["LastMergedEpoch"] != m["CurRootEpoch"] || m["LastPersistedEpoch"] != m["CurRootEpoch"] {
+		t.Fatalf("settled with root %v, merged %v, persisted %v", m["CurRootEpoch"], m["LastMergedEpoch"], m["LastPersistedEpoch"])
+	}
+	if n, _ := m["TotBatches"].(uint64); n < 40 {
+		t.Fatalf("%d batches: the edits were not written one by one", n)
 	}
 }
