@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -43,11 +44,20 @@ func init() {
 	}
 }
 
+// scorchOf is bi's scorch index, or nil for another kind of index.
+func scorchOf(bi bleve.Index) *scorch.Scorch {
+	ai, err := bi.Advanced()
+	if err != nil {
+		return nil
+	}
+	sc, _ := ai.(*scorch.Scorch)
+	return sc
+}
+
 // holdMerges holds bi's merges until release is called.
 func holdMerges(bi bleve.Index) (release func()) {
-	ai, err := bi.Advanced()
-	sc, ok := ai.(*scorch.Scorch)
-	if err != nil || !ok {
+	sc := scorchOf(bi)
+	if sc == nil {
 		return func() {}
 	}
 	ch := make(chan struct{})
@@ -71,19 +81,21 @@ func (x *Index) Settle(ctx context.Context) error {
 	if h == nil {
 		return nil
 	}
-	ai, err := h.Advanced()
-	sc, ok := ai.(*scorch.Scorch)
-	if err != nil || !ok {
-		return err
+	sc := scorchOf(h.Index)
+	if sc == nil {
+		return nil
+	}
+	// The counters themselves: StatsMap would also list and measure the
+	// index's files on disk at every poll.
+	st, ok := sc.Stats().(*scorch.Stats)
+	if !ok {
+		return nil
 	}
 	t := time.NewTicker(settlePoll)
 	defer t.Stop()
 	for {
-		m := sc.StatsMap()
-		root, _ := m["CurRootEpoch"].(uint64)
-		merged, _ := m["LastMergedEpoch"].(uint64)
-		persisted, _ := m["LastPersistedEpoch"].(uint64)
-		if merged == root && persisted == root {
+		root := atomic.LoadUint64(&st.CurRootEpoch)
+		if atomic.LoadUint64(&st.LastMergedEpoch) == root && atomic.LoadUint64(&st.LastPersistedEpoch) == root {
 			return nil
 		}
 		select {

@@ -225,7 +225,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	return rep, nil
 }
 
-func ratio(a, b int) float64 {
+func ratio[T int | float64](a, b T) float64 {
 	if b == 0 {
 		return 0
 	}
@@ -420,8 +420,8 @@ func (r Report) Write(w io.Writer, timings bool) {
 		return
 	}
 	fmt.Fprintf(w, "\n%s vs %s: cross-file %+.3f, %.2fx Jaccard (cross-frag %+.3f, %.2fx; code-cross %+.3f)\n",
-		rowBoth, rowSnippets, both.CrossFile-snip.CrossFile, ratio64(both.CrossFile, jac.CrossFile),
-		both.CrossFragment-snip.CrossFragment, ratio64(both.CrossFragment, jac.CrossFragment), both.Code-snip.Code)
+		rowBoth, rowSnippets, both.CrossFile-snip.CrossFile, ratio(both.CrossFile, jac.CrossFile),
+		both.CrossFragment-snip.CrossFragment, ratio(both.CrossFragment, jac.CrossFragment), both.Code-snip.Code)
 }
 
 // The rows the targets compare.
@@ -438,13 +438,6 @@ func (r Report) row(name string) *Row {
 		}
 	}
 	return nil
-}
-
-func ratio64(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
